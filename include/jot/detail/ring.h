@@ -1,0 +1,119 @@
+// A single-producer/single-consumer byte ring: one per logging thread.
+//
+// Contract
+// - Exactly one thread (the owner) calls the producer functions and exactly
+//   one thread at a time (the writer, or the holder of the sink lock once
+//   the writer has stopped) calls the consumer functions.
+// - Entries are written contiguously: an entry that would cross the end of
+//   the buffer is preceded by a wrap marker, so the reader always sees whole
+//   records at one address and never copies them.
+// - Positions are byte counts that only grow; offset = position & mask.
+//
+// Memory layout. The producer's line holds what the producer writes on
+// every record (write_pos_, in_flight_) and its cached copy of the reader's
+// position, so the common push touches one line the reader reads only when
+// it polls. The reader publishes read_pos_ rarely (once per batch, or each
+// quarter of the ring), so the producer's cached copy stays valid for long
+// and the two cores do not trade cache lines on every record.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "jot/detail/clock.h"
+#include "jot/detail/wire.h"
+
+namespace jot::detail {
+
+inline constexpr std::size_t cache_line = 64;
+
+class byte_ring {
+ public:
+  // capacity: rounded up to a power of two, at least 4 KiB. The memory is
+  // touched here, so no page fault lands on a later log call.
+  explicit byte_ring(std::size_t capacity);
+  ~byte_ring();
+  byte_ring(const byte_ring&) = delete;
+  byte_ring& operator=(const byte_ring&) = delete;
+
+  std::size_t capacity() const noexcept { return capacity_; }
+  // The largest entry the ring takes; larger records travel on the heap.
+  std::size_t max_entry() const noexcept { return capacity_ / 2; }
+
+  // ---- producer -----------------------------------------------------------
+
+  // Room for an entry of n bytes (n a multiple of 8, n <= max_entry()), or
+  // nullptr if the ring is full now. Nothing is visible to the reader until
+  // commit().
+  std::byte* try_reserve(std::size_t n) noexcept {
+    std::uint64_t pos = write_local_;
+    std::size_t off = pos & mask_;
+    const std::size_t contiguous = capacity_ - off;
+    const std::uint64_t need = n <= contiguous ? n : contiguous + n;
+    if (pos + need - read_cache_ > capacity_) {
+      read_cache_ = read_pos_.load(std::memory_order_acquire);
+      if (pos + need - read_cache_ > capacity_) return nullptr;
+    }
+    if (n > contiguous) {
+      // The marker stays invisible until commit() publishes past it.
+      auto* marker = reinterpret_cast<record_header*>(buf_ + off);
+      marker->size = static_cast<std::uint32_t>(contiguous);
+      marker->kind = record_kind::wrap;
+      write_local_ = pos + contiguous;
+      off = 0;
+    }
+    return buf_ + off;
+  }
+
+  // Stamps the entry at `entry` (returned by try_reserve) with the time and
+  // publishes it. The in-flight flag is raised before the time is read and
+  // cleared after the entry is visible, so the writer knows not to emit past
+  // a record whose time is taken but which it cannot see yet.
+  void commit(std::byte* entry, std::size_t n) noexcept {
+    in_flight_.store(1, std::memory_order_relaxed);
+    reinterpret_cast<record_header*>(entry)->ticks = ticks();
+    write_local_ += n;
+    write_pos_.store(write_local_, std::memory_order_release);
+    in_flight_.store(0, std::memory_order_release);
+  }
+
+  // ---- consumer -----------------------------------------------------------
+
+  // The next entry, or nullptr if none is visible. Skips wrap markers.
+  const record_header* peek() noexcept;
+  // Marks the entry returned by peek() as read (not yet published).
+  void pop(std::size_t n) noexcept { read_local_ += n; }
+  // Gives the space read so far back to the producer.
+  void publish() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
+  // Bytes read but not yet given back.
+  std::size_t unpublished() const noexcept {
+    return static_cast<std::size_t>(read_local_ - read_pos_.load(std::memory_order_relaxed));
+  }
+  bool in_flight() const noexcept { return in_flight_.load(std::memory_order_acquire) != 0; }
+  // True if the producer has published nothing beyond what was read.
+  bool empty() noexcept;
+  // Bytes published by the producer and not yet given back (approximate
+  // when called from another thread than the reader).
+  std::size_t used_bytes() const noexcept;
+
+ private:
+  // Producer line.
+  alignas(cache_line) std::atomic<std::uint64_t> write_pos_{0};
+  std::atomic<std::uint32_t> in_flight_{0};
+  std::uint64_t write_local_ = 0;
+  std::uint64_t read_cache_ = 0;
+
+  // Consumer line.
+  alignas(cache_line) std::atomic<std::uint64_t> read_pos_{0};
+  std::uint64_t read_local_ = 0;
+  std::uint64_t write_cache_ = 0;
+
+  // Read-only after construction.
+  alignas(cache_line) std::byte* buf_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t mask_ = 0;
+};
+
+}  // namespace jot::detail

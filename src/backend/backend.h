@@ -1,0 +1,40 @@
+// What the front end and the public calls need from the back end.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string_view>
+
+#include "jot/config.h"
+
+namespace jot::detail {
+
+// The consumer role (reading rings, calling formatters and sinks) belongs to
+// whoever holds this lock: the writer thread for its whole life, otherwise
+// a thread writing synchronously, or shutdown() draining what is left.
+std::mutex& consumer_mutex() noexcept;
+
+// True while the writer thread runs (it may be stopping).
+bool writer_running() noexcept;
+
+// Starts the writer with default options unless jot was started or shut
+// down before. True if the writer runs.
+bool ensure_started() noexcept;
+
+// Bytes of a new thread's ring, as configured.
+std::size_t configured_ring_bytes() noexcept;
+
+// Writes one encoded entry on the calling thread, after anything still in
+// the rings: for calls after shutdown, or when the writer cannot take it.
+void write_sync(std::byte* entry, std::size_t size) noexcept;
+
+// Marks every logger, present and future, synchronous (after shutdown) or
+// asynchronous again (start after shutdown). In src/logger.cc.
+void set_all_loggers_sync(bool sync) noexcept;
+
+// Sets the handler report_error() calls; empty restores the default.
+void set_error_handler(std::function<void(std::string_view)> handler);
+
+}  // namespace jot::detail

@@ -1,0 +1,125 @@
+#include "backend/dispatch.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "backend/backend.h"
+#include "backend/queues.h"
+#include "jot/formatter.h"
+#include "jot/logger.h"
+#include "jot/sink.h"
+#include "platform/clock.h"
+#include "platform/thread.h"
+
+namespace jot::detail {
+
+void dispatcher::process(const record_header& entry, std::uint64_t thread_id,
+                         std::string_view thread_name) {
+  if (entry.kind == record_kind::indirect) {
+    heap_payload payload{};
+    std::memcpy(&payload, &entry + 1, sizeof payload);
+    const std::unique_ptr<std::byte[]> owned(payload.data);
+    emit(*reinterpret_cast<const record_header*>(payload.data), entry.ticks, thread_id,
+         thread_name);
+    return;
+  }
+  emit(entry, entry.ticks, thread_id, thread_name);
+}
+
+void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64_t thread_id,
+                      std::string_view thread_name) {
+  const call_site& site = *rec.site;
+  message_.clear();
+  const auto* args = reinterpret_cast<const std::byte*>(&rec + 1);
+  const auto* end = reinterpret_cast<const std::byte*>(&rec) + rec.size;
+  render_message(site, args, end, message_, store_);
+
+  record_view view;
+  view.time_ns = the_wall_clock().to_ns(ticks);
+  view.lvl = site.lvl;
+  view.logger_name = rec.log->name();
+  view.message = message_;
+  view.format = site.format;
+  view.file = site.file;
+  view.function = site.function;
+  view.line = site.line;
+  view.thread_id = thread_id;
+  view.thread_name = thread_name;
+
+  lines_used_ = 0;
+  for (const std::shared_ptr<sink>& s : rec.log->sinks()) {
+    formatter* f = s->formatter_ptr().get();
+    std::string* line = nullptr;
+    for (std::size_t i = 0; i < lines_used_; ++i) {
+      if (lines_[i].first == f) line = &lines_[i].second;
+    }
+    try {
+      if (line == nullptr) {
+        if (lines_used_ == lines_.size()) lines_.emplace_back();
+        auto& slot = lines_[lines_used_++];
+        slot.first = f;
+        slot.second.clear();
+        f->format(view, slot.second);
+        line = &slot.second;
+      }
+      s->write(view, *line);
+    } catch (const std::exception& e) {
+      report_error(fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(),
+                               e.what()));
+    } catch (...) {
+      report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
+    }
+    if (std::find(written_.begin(), written_.end(), s.get()) == written_.end()) {
+      written_.push_back(s.get());
+    }
+  }
+}
+
+void dispatcher::flush_written_sinks() noexcept {
+  for (sink* s : written_) {
+    try {
+      s->flush();
+    } catch (...) {
+      report_error("a sink threw from flush()");
+    }
+  }
+  written_.clear();
+}
+
+dispatcher& the_dispatcher() noexcept {
+  static auto* d = new dispatcher;  // never destroyed, see the_wall_clock()
+  return *d;
+}
+
+void write_sync(std::byte* entry, std::size_t size) noexcept {
+  try {
+    const std::lock_guard<std::mutex> role(consumer_mutex());
+    wall_clock& clock = the_wall_clock();
+    clock.calibrate();
+    dispatcher& d = the_dispatcher();
+    // Whatever the rings still hold was logged before this call.
+    queue_set& queues = the_queues();
+    queues.adopt();
+    queues.drain(std::numeric_limits<std::uint64_t>::max(),
+                 std::numeric_limits<std::size_t>::max(),
+                 [&](const record_header& h, const thread_queue& q) {
+                   d.process(h, q.thread_id, q.thread_name);
+                 });
+    queues.publish_and_reap();
+    auto* h = reinterpret_cast<record_header*>(entry);
+    h->size = static_cast<std::uint32_t>(size);
+    h->ticks = ticks();
+    clock.resync(h->ticks);
+    d.process(*h, current_thread_id(), current_thread_name());
+    // No writer will flush later: the bytes go to the system now.
+    d.flush_written_sinks();
+  } catch (...) {
+    report_error("a record could not be written synchronously");
+  }
+}
+
+}  // namespace jot::detail

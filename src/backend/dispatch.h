@@ -1,0 +1,44 @@
+// Rendering records and handing them to sinks. Consumer role only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "backend/decoder.h"
+#include "jot/detail/wire.h"
+#include "jot/record.h"
+
+namespace jot {
+class sink;
+class formatter;
+}  // namespace jot
+
+namespace jot::detail {
+
+class dispatcher {
+ public:
+  // A record (or indirect entry) taken from a ring; frees an indirect
+  // record's heap copy.
+  void process(const record_header& entry, std::uint64_t thread_id, std::string_view thread_name);
+
+  // Flushes the sinks written since their last flush.
+  void flush_written_sinks() noexcept;
+
+ private:
+  void emit(const record_header& rec, std::uint64_t ticks, std::uint64_t thread_id,
+            std::string_view thread_name);
+
+  std::string message_;
+  arg_store store_;
+  // Lines rendered for the current record, one per distinct formatter.
+  std::vector<std::pair<formatter*, std::string>> lines_;
+  std::size_t lines_used_ = 0;
+  std::vector<sink*> written_;
+};
+
+dispatcher& the_dispatcher() noexcept;
+
+}  // namespace jot::detail

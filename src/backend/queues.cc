@@ -1,0 +1,76 @@
+#include "backend/queues.h"
+
+#include <boost/lockfree/queue.hpp>
+
+namespace jot::detail {
+
+namespace {
+
+// New queues travel from their threads to the consumer through a lock-free
+// multi-producer queue, so a thread's first log call never waits for the
+// writer and the writer never takes a lock to look for new threads.
+boost::lockfree::queue<thread_queue*>& inbox() {
+  static auto* q = new boost::lockfree::queue<thread_queue*>(64);
+  return *q;
+}
+
+}  // namespace
+
+void register_queue(thread_queue* q) noexcept {
+  while (!inbox().push(q)) {
+    // push() fails only if a node cannot be allocated; try again shortly.
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  }
+}
+
+void queue_set::adopt() {
+  thread_queue* q = nullptr;
+  while (inbox().pop(q)) queues_.push_back(q);
+}
+
+namespace {
+std::uint64_t minus(std::uint64_t a, std::uint64_t b) noexcept { return a > b ? a - b : 0; }
+}  // namespace
+
+std::uint64_t queue_set::horizon(std::uint64_t now, std::uint64_t margin) noexcept {
+  std::uint64_t limit = minus(now, margin);
+  for (thread_queue* q : queues_) {
+    if (!q->ring.in_flight()) {
+      q->clear_seen = now;
+    } else {
+      // A record is being stamped; its time is after the last moment the
+      // ring was seen clear (its thread sets clear_seen before its first
+      // record, see register_thread()).
+      limit = std::min(limit, minus(q->clear_seen, margin));
+    }
+  }
+  return limit;
+}
+
+void queue_set::publish_and_reap() {
+  for (std::size_t i = 0; i < queues_.size();) {
+    thread_queue* q = queues_[i];
+    q->ring.publish();
+    if (q->abandoned.load(std::memory_order_acquire) && q->ring.empty()) {
+      delete q;
+      queues_[i] = queues_.back();
+      queues_.pop_back();
+    } else {
+      ++i;
+    }
+  }
+}
+
+bool queue_set::idle() noexcept {
+  for (thread_queue* q : queues_) {
+    if (q->ring.in_flight() || !q->ring.empty()) return false;
+  }
+  return true;
+}
+
+queue_set& the_queues() noexcept {
+  static auto* set = new queue_set;  // never destroyed, see the_wall_clock()
+  return *set;
+}
+
+}  // namespace jot::detail

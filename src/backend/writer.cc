@@ -1,0 +1,286 @@
+// The writer thread: poll every ring, merge by time, render, write, flush;
+// and the calls that start, flush and stop it.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "backend/backend.h"
+#include "backend/dispatch.h"
+#include "backend/queues.h"
+#include "jot/config.h"
+#include "jot/sink.h"
+#include "platform/clock.h"
+#include "platform/thread.h"
+
+namespace jot::detail {
+namespace {
+
+enum class life { never_started, running, stopped };
+
+// Records are merged in batches of at most this many, so flush requests
+// and read-position publishing are looked at regularly under load.
+constexpr std::size_t batch_records = 4096;
+// How far behind "now" the merge stays: longer than a store can sit in a
+// producer's store buffer (see byte_ring::commit()).
+constexpr std::uint64_t ordering_margin_ns = 5'000;
+
+struct writer_state {
+  std::mutex life_mu;  // serialises start() and shutdown()
+  std::atomic<life> state{life::never_started};
+  options opts;
+  std::thread thread;
+  std::thread::id thread_id;
+  bool exit_hook_installed = false;
+
+  std::mutex mu;  // guards the fields below
+  std::condition_variable wake;
+  std::condition_variable flushed;
+  bool stop = false;
+  std::uint64_t flush_requested = 0;
+  std::uint64_t flush_completed = 0;
+  std::uint64_t flush_target = 0;
+  std::atomic<bool> flush_pending{false};
+  std::atomic<std::size_t> ring_bytes{options{}.ring_bytes};
+};
+
+writer_state& ws() noexcept {
+  // Never destroyed: log calls from static destructors still find it.
+  static auto* s = new writer_state;
+  return *s;
+}
+
+void complete_flushes(std::uint64_t upto) {
+  writer_state& w = ws();
+  {
+    const std::lock_guard<std::mutex> lk(w.mu);
+    w.flush_completed = std::max(w.flush_completed, upto);
+    if (w.flush_completed >= w.flush_requested) w.flush_pending.store(false);
+  }
+  w.flushed.notify_all();
+}
+
+void run_writer() {
+  writer_state& w = ws();
+  const std::unique_lock<std::mutex> role(consumer_mutex());
+  name_current_thread(w.opts.writer_name);
+  pin_current_thread(w.opts.writer_cpu);
+
+  wall_clock& clock = the_wall_clock();
+  clock.calibrate();
+  const std::uint64_t margin = clock.ticks_for_ns(ordering_margin_ns);
+  queue_set& queues = the_queues();
+  dispatcher& d = the_dispatcher();
+  const auto emit = [&d](const record_header& h, const thread_queue& q) {
+    d.process(h, q.thread_id, q.thread_name);
+  };
+
+  const auto max_sleep = std::max(w.opts.max_idle_sleep, std::chrono::microseconds(1));
+  std::chrono::microseconds sleep{0};
+  unsigned idle_rounds = 0;
+  std::uint64_t stop_ticks = 0;
+  bool stopping = false;
+
+  for (;;) {
+    queues.adopt();
+    const std::uint64_t now = ticks_ordered();
+    const std::uint64_t limit = queues.horizon(now, margin);
+    const std::size_t n = queues.drain(limit, batch_records, emit);
+    queues.publish_and_reap();
+    const bool caught_up = n < batch_records;
+
+    if (caught_up && w.flush_pending.load(std::memory_order_acquire)) {
+      std::uint64_t request = 0;
+      std::uint64_t target = 0;
+      {
+        const std::lock_guard<std::mutex> lk(w.mu);
+        request = w.flush_requested;
+        target = w.flush_target;
+      }
+      if (limit >= target) {
+        d.flush_written_sinks();
+        complete_flushes(request);
+      }
+    }
+    if (n > 0) {
+      idle_rounds = 0;
+      sleep = std::chrono::microseconds{0};
+      continue;
+    }
+
+    if (!stopping) {
+      const std::lock_guard<std::mutex> lk(w.mu);
+      if (w.stop) {
+        stopping = true;
+        stop_ticks = now;
+      }
+    }
+    if (stopping) {
+      // Everything stamped before the stop request, and nothing in flight.
+      if (limit >= stop_ticks && queues.idle()) break;
+      std::this_thread::yield();
+      continue;
+    }
+
+    // Idle: hand buffered bytes to the system, keep the clock honest, back off.
+    d.flush_written_sinks();
+    clock.resync(now);
+    if (w.flush_pending.load(std::memory_order_acquire)) {
+      std::this_thread::yield();  // a flush waits for the horizon to pass its target
+      continue;
+    }
+    if (++idle_rounds < 8) {
+      std::this_thread::yield();
+      continue;
+    }
+    sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
+    std::unique_lock<std::mutex> lk(w.mu);
+    w.wake.wait_for(lk, sleep, [&w] { return w.stop || w.flush_pending.load(); });
+  }
+
+  d.flush_written_sinks();
+  std::uint64_t requested = 0;
+  {
+    const std::lock_guard<std::mutex> lk(w.mu);
+    requested = w.flush_requested;
+  }
+  complete_flushes(requested);
+}
+
+void start_locked(const options& opts) {
+  writer_state& w = ws();
+  choose_tick_source(opts.clock);
+  if (opts.error_handler) set_error_handler(opts.error_handler);
+  w.opts = opts;
+  w.ring_bytes.store(opts.ring_bytes);
+  {
+    const std::lock_guard<std::mutex> lk(w.mu);
+    w.stop = false;
+  }
+  w.thread = std::thread(run_writer);
+  w.thread_id = w.thread.get_id();
+  w.state.store(life::running, std::memory_order_release);
+  set_all_loggers_sync(false);
+  if (!w.exit_hook_installed) {
+    w.exit_hook_installed = true;
+    // Registered after the writer starts, so it runs before the destructors
+    // of statics built earlier: those still log, synchronously.
+    std::atexit([] { jot::shutdown(); });
+  }
+}
+
+}  // namespace
+
+std::mutex& consumer_mutex() noexcept {
+  static auto* mu = new std::mutex;
+  return *mu;
+}
+
+bool writer_running() noexcept {
+  return ws().state.load(std::memory_order_acquire) == life::running;
+}
+
+std::size_t configured_ring_bytes() noexcept { return ws().ring_bytes.load(); }
+
+bool ensure_started() noexcept {
+  writer_state& w = ws();
+  const life s = w.state.load(std::memory_order_acquire);
+  if (s == life::running) return true;
+  if (s == life::stopped) return false;
+  try {
+    const std::lock_guard<std::mutex> lk(w.life_mu);
+    if (w.state.load() == life::never_started) start_locked(options{});
+  } catch (const std::exception& e) {
+    report_error(fmt::format("cannot start the writer thread: {}", e.what()));
+  }
+  return w.state.load() == life::running;
+}
+
+}  // namespace jot::detail
+
+namespace jot {
+
+using detail::life;
+using detail::ws;
+
+bool start(const options& opts) {
+  detail::writer_state& w = ws();
+  const std::lock_guard<std::mutex> lk(w.life_mu);
+  if (w.state.load() == life::running) return false;
+  detail::start_locked(opts);
+  return true;
+}
+
+bool running() noexcept { return detail::writer_running(); }
+
+void flush() noexcept {
+  detail::writer_state& w = ws();
+  if (w.state.load(std::memory_order_acquire) == life::running) {
+    if (std::this_thread::get_id() == w.thread_id) return;  // a sink or formatter logged
+    const std::uint64_t target = detail::ticks_ordered();
+    std::unique_lock<std::mutex> lk(w.mu);
+    if (!w.stop) {
+      const std::uint64_t request = ++w.flush_requested;
+      w.flush_target = std::max(w.flush_target, target);
+      w.flush_pending.store(true, std::memory_order_release);
+      w.wake.notify_one();
+      w.flushed.wait(lk, [&] {
+        return w.flush_completed >= request || w.state.load() != life::running;
+      });
+      return;
+    }
+  }
+  // No writer: drain what is left and flush on this thread.
+  try {
+    const std::lock_guard<std::mutex> role(detail::consumer_mutex());
+    detail::queue_set& queues = detail::the_queues();
+    detail::dispatcher& d = detail::the_dispatcher();
+    detail::the_wall_clock().calibrate();
+    queues.adopt();
+    queues.drain(std::numeric_limits<std::uint64_t>::max(),
+                 std::numeric_limits<std::size_t>::max(),
+                 [&](const detail::record_header& h, const detail::thread_queue& q) {
+                   d.process(h, q.thread_id, q.thread_name);
+                 });
+    queues.publish_and_reap();
+    d.flush_written_sinks();
+  } catch (...) {
+    report_error("flush failed");
+  }
+}
+
+void shutdown() noexcept {
+  detail::writer_state& w = ws();
+  try {
+    const std::lock_guard<std::mutex> lk(w.life_mu);
+    if (w.state.load() != life::running) return;
+    if (std::this_thread::get_id() == w.thread_id) {
+      report_error("shutdown() called from the writer thread (from a sink?): ignored");
+      return;
+    }
+    // From here on, calls write synchronously; they wait for the consumer
+    // role until the writer has drained and stopped.
+    detail::set_all_loggers_sync(true);
+    {
+      const std::lock_guard<std::mutex> g(w.mu);
+      w.stop = true;
+    }
+    w.wake.notify_one();
+    w.thread.join();
+    w.state.store(life::stopped, std::memory_order_release);
+    w.thread_id = {};
+    w.flushed.notify_all();
+  } catch (...) {
+    report_error("shutdown failed");
+  }
+  // A call that read the logger's state just before the switch may have
+  // committed after the writer's last look: write it now.
+  flush();
+}
+
+}  // namespace jot

@@ -1,0 +1,156 @@
+// The caller's slow paths: first call on a thread, full ring, very large
+// record, caller-formatted messages, calls after shutdown.
+#include <pthread.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "backend/backend.h"
+#include "backend/queues.h"
+#include "jot/logger.h"
+#include "jot/sink.h"
+#include "platform/thread.h"
+
+namespace jot::detail {
+
+constinit thread_local byte_ring* tls_ring = nullptr;
+
+namespace {
+
+// A pthread key rather than a thread_local object with a destructor: key
+// destructors run after every C++ thread_local destructor, so user objects
+// that log from their own thread_local destructors still find the ring.
+// (The main thread's ring is never abandoned; shutdown drains it.)
+void on_thread_exit(void* p) noexcept {
+  tls_ring = nullptr;
+  static_cast<thread_queue*>(p)->abandoned.store(true, std::memory_order_release);
+}
+
+const pthread_key_t* exit_key() noexcept {
+  static pthread_key_t key;
+  static const bool ready = pthread_key_create(&key, on_thread_exit) == 0;
+  return ready ? &key : nullptr;
+}
+
+byte_ring* register_thread() noexcept {
+  if (!ensure_started()) return nullptr;
+  try {
+    auto q = std::make_unique<thread_queue>(configured_ring_bytes());
+    q->thread_id = current_thread_id();
+    q->thread_name = current_thread_name();
+    // Before any record of this ring is stamped (see queue_set::horizon()).
+    q->clear_seen = ticks();
+    if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, q.get());
+    tls_ring = &q->ring;
+    register_queue(q.release());
+    return tls_ring;
+  } catch (const std::exception& e) {
+    report_error(fmt::format("cannot create this thread's ring: {}", e.what()));
+    return nullptr;
+  }
+}
+
+// Waits for room: spin briefly, then yield, then sleep in short steps.
+// False if the writer stopped meanwhile (the caller then writes
+// synchronously).
+bool push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) noexcept {
+  for (unsigned i = 0;; ++i) {
+    if (std::byte* dst = ring.try_reserve(size)) {
+      std::memcpy(dst, entry, size);
+      ring.commit(dst, size);
+      return true;
+    }
+    if (!writer_running()) return false;
+    if (i < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else if (i < 128) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(i < 256 ? 10 : 100));
+    }
+  }
+}
+
+// A record too large for the ring: its bytes move to the heap and the ring
+// carries a pointer, so it keeps its place in the thread's order.
+bool push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
+                   std::size_t size) noexcept {
+  std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
+  if (!heap) return false;
+  std::memcpy(heap.get(), entry, size);
+  alignas(8) std::byte small[sizeof(record_header) + sizeof(heap_payload)];
+  auto* h = reinterpret_cast<record_header*>(small);
+  h->size = sizeof small;
+  h->kind = record_kind::indirect;
+  h->site = reinterpret_cast<const record_header*>(entry)->site;
+  h->log = &lg;
+  const heap_payload payload{heap.get(), size};
+  std::memcpy(small + sizeof(record_header), &payload, sizeof payload);
+  if (!push_blocking(ring, small, sizeof small)) return false;
+  static_cast<void>(heap.release());  // the writer frees it
+  return true;
+}
+
+}  // namespace
+
+void submit_encoded(logger& lg, std::byte* entry, std::size_t size) noexcept {
+  if (entry == nullptr) {
+    report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,
+                             lg.name()));
+    return;
+  }
+  if ((lg.state() & state_sync) == 0) {
+    byte_ring* ring = tls_ring != nullptr ? tls_ring : register_thread();
+    if (ring != nullptr) {
+      if (size <= ring->max_entry() ? push_blocking(*ring, entry, size)
+                                    : push_indirect(*ring, lg, entry, size)) {
+        return;
+      }
+    }
+  }
+  write_sync(entry, size);
+}
+
+void submit_formatted(logger& lg, const call_site& site, fmt::string_view format,
+                      fmt::format_args args) noexcept {
+  try {
+    fmt::memory_buffer message;
+    try {
+      fmt::vformat_to(fmt::appender(message), format, args);
+    } catch (const std::exception& e) {
+      message.clear();
+      fmt::format_to(fmt::appender(message), "{} [jot: format error: {}]",
+                     std::string_view(format.data(), format.size()), e.what());
+    }
+    const std::size_t len = std::min(message.size(), max_string_length);
+    const std::size_t size = align8(sizeof(record_header) + 4 + len);
+    alignas(8) std::byte small[1024];
+    std::unique_ptr<std::byte[]> big;
+    std::byte* entry = small;
+    if (size > sizeof small) {
+      big.reset(new (std::nothrow) std::byte[size]);
+      entry = big.get();
+      if (entry == nullptr) {
+        submit_encoded(lg, nullptr, size);
+        return;
+      }
+    }
+    write_header(entry, size, site, &lg);
+    const auto n = static_cast<std::uint32_t>(len);
+    std::memcpy(entry + sizeof(record_header), &n, 4);
+    std::memcpy(entry + sizeof(record_header) + 4, message.data(), len);
+    submit_encoded(lg, entry, size);
+  } catch (...) {
+    report_error(fmt::format("a record from logger '{}' could not be formatted", lg.name()));
+  }
+}
+
+}  // namespace jot::detail

@@ -1,0 +1,160 @@
+#include "platform/clock.h"
+
+#include <time.h>
+
+#include <cmath>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+namespace jot::detail {
+
+std::int64_t realtime_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::int64_t monotonic_ns() noexcept {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+bool tsc_is_invariant() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid_max(0x80000000u, nullptr) < 0x80000007u) return false;
+  __cpuid(0x80000007u, a, b, c, d);
+  return (d & (1u << 8)) != 0;  // "Invariant TSC"
+#else
+  return false;
+#endif
+}
+
+void choose_tick_source(clock_source wanted) noexcept {
+  int expected = static_cast<int>(tick_source::unset);
+  const tick_source chosen = (wanted == clock_source::tsc && tsc_is_invariant())
+                                 ? tick_source::tsc
+                                 : tick_source::monotonic;
+  g_tick_source.compare_exchange_strong(expected, static_cast<int>(chosen),
+                                        std::memory_order_acq_rel);
+}
+
+std::uint64_t ticks_slow() noexcept {
+  if (g_tick_source.load(std::memory_order_acquire) == static_cast<int>(tick_source::unset)) {
+    choose_tick_source(clock_source::tsc);
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
+    return __builtin_ia32_rdtsc();
+  }
+#endif
+  return static_cast<std::uint64_t>(monotonic_ns());
+}
+
+std::uint64_t ticks_ordered() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
+    __builtin_ia32_lfence();
+    const std::uint64_t t = __builtin_ia32_rdtsc();
+    __builtin_ia32_lfence();
+    return t;
+  }
+#endif
+  return ticks_slow();
+}
+
+namespace {
+
+// One (ticks, monotonic ns) pair read as close together as the machine
+// allows: the best of a few tries.
+struct clock_pair {
+  std::uint64_t ticks;
+  std::int64_t ns;
+};
+
+template <class ClockFn>
+clock_pair read_pair(ClockFn clock_ns) noexcept {
+  clock_pair best{0, 0};
+  std::int64_t best_window = INT64_MAX;
+  for (int i = 0; i < 5; ++i) {
+    const std::int64_t before = clock_ns();
+    const std::uint64_t t = ticks_ordered();
+    const std::int64_t after = clock_ns();
+    if (after - before < best_window) {
+      best_window = after - before;
+      best = {t, before + (after - before) / 2};
+    }
+  }
+  return best;
+}
+
+constexpr std::int64_t resync_period_ns = 1'000'000'000;
+constexpr std::int64_t max_slew_ns = 50'000'000;
+
+}  // namespace
+
+void wall_clock::calibrate() {
+  if (calibrated_) return;
+  if (g_tick_source.load(std::memory_order_acquire) == static_cast<int>(tick_source::unset)) {
+    choose_tick_source(clock_source::tsc);
+  }
+  const clock_pair m0 = read_pair(monotonic_ns);
+  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const clock_pair m1 = read_pair(monotonic_ns);
+    rate_ = static_cast<double>(m1.ns - m0.ns) / static_cast<double>(m1.ticks - m0.ticks);
+  } else {
+    rate_ = 1.0;
+  }
+  origin_ticks_ = m0.ticks;
+  origin_mono_ns_ = m0.ns;
+  const clock_pair r = read_pair(realtime_ns);
+  base_ticks_ = r.ticks;
+  base_ns_ = r.ns;
+  ns_per_tick_ = rate_;
+  next_resync_ = r.ticks + ticks_for_ns(resync_period_ns);
+  calibrated_ = true;
+}
+
+std::uint64_t wall_clock::ticks_for_ns(std::uint64_t ns) const noexcept {
+  const double t = static_cast<double>(ns) / rate_;
+  return t < 1.0 ? 1 : static_cast<std::uint64_t>(t);
+}
+
+void wall_clock::resync(std::uint64_t now_ticks) noexcept {
+  if (!calibrated_ || now_ticks < next_resync_) return;
+  // The long-run rate, from the monotonic clock since calibration.
+  const clock_pair m = read_pair(monotonic_ns);
+  if (m.ticks > origin_ticks_) {
+    rate_ = static_cast<double>(m.ns - origin_mono_ns_) /
+            static_cast<double>(m.ticks - origin_ticks_);
+  }
+  const clock_pair r = read_pair(realtime_ns);
+  const std::int64_t predicted = to_ns(r.ticks);
+  const std::int64_t error = r.ns - predicted;
+  base_ticks_ = r.ticks;
+  if (std::llabs(error) > max_slew_ns) {
+    base_ns_ = r.ns;  // the system clock was set: follow it
+    ns_per_tick_ = rate_;
+  } else {
+    // Continue from where the line is now, steer to meet the system clock
+    // one period from now.
+    base_ns_ = predicted;
+    const double period_ticks = static_cast<double>(ticks_for_ns(resync_period_ns));
+    ns_per_tick_ = rate_ + static_cast<double>(error) / period_ticks;
+  }
+  next_resync_ = r.ticks + ticks_for_ns(resync_period_ns);
+}
+
+wall_clock& the_wall_clock() noexcept {
+  // Never destroyed, like everything the writer uses: shutdown runs from
+  // an exit hook, after some static destructors.
+  static auto* clock = new wall_clock;
+  return *clock;
+}
+
+}  // namespace jot::detail

@@ -1,0 +1,45 @@
+#include "platform/thread.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "jot/sink.h"
+
+namespace jot::detail {
+
+std::uint64_t current_thread_id() noexcept {
+  return static_cast<std::uint64_t>(::syscall(SYS_gettid));
+}
+
+std::string current_thread_name() {
+  char name[64] = {};
+  if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return {};
+  return name;
+}
+
+void name_current_thread(const std::string& name) noexcept {
+  if (name.empty()) return;
+  // The kernel keeps 15 characters and the terminating zero.
+  const std::string shortened = name.substr(0, 15);
+  if (const int rc = pthread_setname_np(pthread_self(), shortened.c_str()); rc != 0) {
+    report_error(fmt::format("cannot name the writer thread '{}': {}", shortened, std::strerror(rc)));
+  }
+}
+
+void pin_current_thread(int cpu) noexcept {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<unsigned>(cpu), &set);
+  if (const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set); rc != 0) {
+    report_error(fmt::format("cannot pin the writer thread to CPU {}: {}", cpu, std::strerror(rc)));
+  }
+}
+
+}  // namespace jot::detail

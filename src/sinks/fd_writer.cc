@@ -1,0 +1,58 @@
+#include "sinks/fd_writer.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "jot/sink.h"
+
+namespace jot::detail {
+
+fd_writer::fd_writer(std::string what, std::size_t buffer_bytes)
+    : what_(std::move(what)), capacity_(buffer_bytes < 512 ? 512 : buffer_bytes) {
+  buf_.reserve(capacity_);
+}
+
+void fd_writer::append(std::string_view bytes) {
+  if (buf_.size() + bytes.size() > capacity_ && fd_ >= 0) drain();
+  if (bytes.size() >= capacity_ && fd_ >= 0) {
+    write_all(bytes.data(), bytes.size());
+    return;
+  }
+  buf_.append(bytes);
+}
+
+bool fd_writer::drain() noexcept {
+  if (buf_.empty()) return true;
+  if (fd_ < 0) return false;
+  const bool ok = write_all(buf_.data(), buf_.size());
+  buf_.clear();
+  return ok;
+}
+
+bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
+  while (n > 0) {
+    const ssize_t w = ::write(fd_, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int err = w < 0 ? errno : EIO;
+      lost_bytes_ += n;
+      if (err != last_errno_) {
+        last_errno_ = err;
+        report_error(fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
+                                 "kind are not reported until a write succeeds)",
+                                 what_, std::strerror(err), n));
+      }
+      return false;
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  last_errno_ = 0;
+  return true;
+}
+
+}  // namespace jot::detail

@@ -1,0 +1,40 @@
+// Buffered writing to a file descriptor, shared by the file and console
+// sinks. Consumer role only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace jot::detail {
+
+class fd_writer {
+ public:
+  // `what` names the destination in error messages ("file app.log").
+  fd_writer(std::string what, std::size_t buffer_bytes);
+
+  void set_fd(int fd) noexcept { fd_ = fd; }
+  int fd() const noexcept { return fd_; }
+
+  // Buffers `bytes`, writing the buffer out when it is full.
+  void append(std::string_view bytes);
+  // Writes out whatever is buffered. False if the descriptor failed; the
+  // problem has then been reported and the bytes not written are counted as
+  // lost.
+  bool drain() noexcept;
+  std::size_t buffered() const noexcept { return buf_.size(); }
+  std::uint64_t lost_bytes() const noexcept { return lost_bytes_; }
+
+ private:
+  bool write_all(const char* p, std::size_t n) noexcept;
+
+  std::string what_;
+  std::string buf_;
+  std::size_t capacity_;
+  int fd_ = -1;
+  std::uint64_t lost_bytes_ = 0;
+  int last_errno_ = 0;  // reported once until a write succeeds again
+};
+
+}  // namespace jot::detail

@@ -1,0 +1,100 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "jot/sink.h"
+#include "platform/clock.h"
+#include "sinks/fd_writer.h"
+
+namespace jot {
+
+namespace {
+
+// Records wait at most this much while the file cannot be opened.
+constexpr std::size_t max_pending_bytes = 16 * 1024 * 1024;
+constexpr std::int64_t reopen_interval_ns = 1'000'000'000;
+
+class file_sink_impl final : public sink {
+ public:
+  file_sink_impl(std::string path, file_options o)
+      : sink(std::move(o.format)),
+        path_(std::move(path)),
+        truncate_(o.truncate),
+        out_("file " + path_, o.buffer_bytes) {
+    open();
+  }
+
+  ~file_sink_impl() override {
+    out_.drain();
+    if (out_.fd() >= 0) ::close(out_.fd());
+  }
+
+  void write(const record_view&, std::string_view line) override {
+    if (out_.fd() < 0 && !open_if_due()) {
+      if (out_.buffered() + line.size() > max_pending_bytes) {
+        ++lost_records_;
+        return;
+      }
+    }
+    out_.append(line);
+  }
+
+  void flush() override {
+    if (out_.fd() < 0 && !open_if_due()) return;
+    out_.drain();
+  }
+
+ private:
+  bool open() {
+    last_attempt_ns_ = detail::monotonic_ns();
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND;
+    // Truncate only the first time: a reopen must not erase what we wrote.
+    if (truncate_ && !opened_once_) flags |= O_TRUNC;
+    const int fd = ::open(path_.c_str(), flags, 0644);
+    if (fd < 0) {
+      if (!reported_) {
+        reported_ = true;
+        report_error(fmt::format("file {}: cannot open: {}; records are kept (up to {} MiB) "
+                                 "and opening is retried every second",
+                                 path_, std::strerror(errno), max_pending_bytes >> 20));
+      }
+      return false;
+    }
+    out_.set_fd(fd);
+    if (reported_) {
+      report_error(fmt::format("file {}: opened after earlier failure; {} records were lost "
+                               "meanwhile",
+                               path_, lost_records_));
+    }
+    opened_once_ = true;
+    reported_ = false;
+    lost_records_ = 0;
+    return true;
+  }
+
+  bool open_if_due() {
+    if (detail::monotonic_ns() - last_attempt_ns_ < reopen_interval_ns) return false;
+    return open();
+  }
+
+  std::string path_;
+  bool truncate_;
+  bool opened_once_ = false;
+  bool reported_ = false;
+  std::uint64_t lost_records_ = 0;
+  std::int64_t last_attempt_ns_ = 0;
+  detail::fd_writer out_;
+};
+
+}  // namespace
+
+std::shared_ptr<sink> file_sink(std::string path, file_options options) {
+  return std::make_shared<file_sink_impl>(std::move(path), std::move(options));
+}
+
+}  // namespace jot

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Builds jot and runs every test: the one command for CI and for a fresh
+# Debian 12 machine. Installs missing packages first (with apt-get).
+#
+#   test/run.sh                 release, asan and tsan passes
+#   test/run.sh --quick         the release pass only
+#   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan);
+#                               may be given more than once
+#
+# Each pass is `cmake --preset NAME`, `cmake --build --preset NAME` and
+# `ctest --preset NAME`. Every selected pass runs even if an earlier one
+# fails; the exit status is non-zero if any failed. The last line is
+# "N passed, M failed", counting tests over all passes.
+#
+# Environment: JOT_JOBS (default: nproc) sets build and test parallelism.
+set -euo pipefail
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+}
+
+readonly all_passes=(release asan tsan)
+readonly known_presets=(dev release asan tsan)
+passes=()
+while (($# > 0)); do
+  case "$1" in
+    --quick) passes+=(release) ;;
+    --pass)
+      if (($# < 2)); then
+        echo "run.sh: --pass needs a preset name" >&2
+        exit 2
+      fi
+      passes+=("$2")
+      shift
+      ;;
+    --pass=*) passes+=("${1#--pass=}") ;;
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    *)
+      echo "run.sh: unknown argument '$1' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+  shift
+done
+if ((${#passes[@]} == 0)); then
+  passes=("${all_passes[@]}")
+fi
+for p in "${passes[@]}"; do
+  if [[ " ${known_presets[*]} " != *" $p "* ]]; then
+    echo "run.sh: unknown pass '$p' (one of: ${known_presets[*]})" >&2
+    exit 2
+  fi
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs="${JOT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+
+header() {
+  printf '\n==== %s ====\n' "$*"
+}
+
+# --- 1. Packages -------------------------------------------------------------
+
+readonly packages=(
+  g++ cmake ninja-build
+  libfmt-dev libboost-dev libgtest-dev libgmock-dev nlohmann-json3-dev libspdlog-dev
+  clang libclang-rt-14-dev
+)
+
+header "packages"
+if command -v dpkg >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${packages[@]}"; do
+    if ! dpkg -s "$pkg" >/dev/null 2>&1; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]} > 0)); then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=()
+    if ((EUID != 0)); then
+      if command -v sudo >/dev/null 2>&1; then
+        sudo_cmd=(sudo)
+      else
+        echo "run.sh: missing packages (${missing[*]}) and not root, no sudo" >&2
+        exit 1
+      fi
+    fi
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y --no-install-recommends "${missing[@]}"
+  else
+    echo "all present: ${packages[*]}"
+  fi
+else
+  echo "run.sh: no dpkg; not checking packages (${packages[*]})" >&2
+fi
+
+# --- 2. Passes ---------------------------------------------------------------
+
+log_dir="$(mktemp -d "${TMPDIR:-/tmp}/jot-run.XXXXXX")"
+trap 'rm -rf "$log_dir"' EXIT
+
+# ThreadSanitizer cannot map its shadow memory on kernels with high ASLR
+# entropy ("FATAL: ThreadSanitizer: unexpected memory mapping"); running the
+# tsan pass with ASLR off avoids that. setarch may be refused (e.g. seccomp
+# in a container), so only use it if it works here.
+tsan_runner=()
+if command -v setarch >/dev/null 2>&1 && setarch "$(uname -m)" -R true >/dev/null 2>&1; then
+  tsan_runner=(setarch "$(uname -m)" -R)
+fi
+
+summaries=()
+total_passed=0
+total_failed=0
+any_failed=0
+
+# run_pass NAME: configure, build and test one preset. Sets pass_status,
+# pass_tests_passed, pass_tests_failed. Never exits the script.
+run_pass() {
+  local name="$1"
+  local -a envs=() runner=()
+  case "$name" in
+    asan)
+      envs=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+      ;;
+    tsan)
+      envs=(TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1)
+      runner=("${tsan_runner[@]}")
+      ;;
+  esac
+  # `env` with no assignments just runs the command.
+  local -a prefix=(env "${envs[@]}" "${runner[@]}")
+  if ((${#envs[@]} > 0)); then echo "environment: ${envs[*]}"; fi
+  if ((${#runner[@]} > 0)); then echo "runner: ${runner[*]}"; fi
+
+  pass_tests_passed=0
+  pass_tests_failed=0
+
+  echo "--- configure"
+  if ! cmake --preset "$name"; then
+    pass_status="configure failed"
+    return
+  fi
+  # The build runs under the same environment and runner as the tests, as
+  # test discovery may run the (sanitized) test binaries at build time.
+  echo "--- build"
+  if ! "${prefix[@]}" cmake --build --preset "$name" -j "$jobs"; then
+    pass_status="build failed"
+    return
+  fi
+
+  echo "--- test"
+  local log="$log_dir/$name-ctest.log"
+  local rc=0
+  "${prefix[@]}" ctest --preset "$name" --output-on-failure -j "$jobs" 2>&1 | tee "$log" ||
+    rc=$?
+
+  # "100% tests passed, 0 tests failed out of 12" / "75% tests passed, 3 tests failed out of 12"
+  local line
+  line="$(grep -E '[0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)"
+  if [[ "$line" =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+    pass_tests_failed="${BASH_REMATCH[1]}"
+    pass_tests_passed=$((BASH_REMATCH[2] - BASH_REMATCH[1]))
+  fi
+
+  if ((rc != 0)); then
+    if [[ -n "$line" ]]; then
+      pass_status="FAILED: $pass_tests_failed of $((pass_tests_passed + pass_tests_failed)) tests failed"
+    else
+      pass_status="FAILED: ctest exited with $rc and no result line"
+    fi
+  elif [[ -z "$line" ]]; then
+    pass_status="FAILED: no ctest result line"
+  elif ((pass_tests_failed != 0)); then
+    pass_status="FAILED: $pass_tests_failed of $((pass_tests_passed + pass_tests_failed)) tests failed"
+  else
+    pass_status="ok"
+  fi
+}
+
+for name in "${passes[@]}"; do
+  header "pass: $name (preset '$name', $jobs jobs)"
+  start=$SECONDS
+  pass_status="" pass_tests_passed=0 pass_tests_failed=0
+  run_pass "$name"
+  elapsed=$((SECONDS - start))
+  total_passed=$((total_passed + pass_tests_passed))
+  total_failed=$((total_failed + pass_tests_failed))
+  if [[ "$pass_status" != "ok" ]]; then
+    any_failed=1
+  fi
+  summary="$(printf '%-8s %-4s %d passed, %d failed (%ds)' "$name" \
+    "$([[ "$pass_status" == ok ]] && echo PASS || echo FAIL)" \
+    "$pass_tests_passed" "$pass_tests_failed" "$elapsed")"
+  if [[ "$pass_status" != "ok" ]]; then
+    summary+=" - $pass_status"
+  fi
+  summaries+=("$summary")
+  echo "pass $name: $pass_status (${elapsed}s)"
+done
+
+# --- 3. Summary --------------------------------------------------------------
+
+header "summary"
+printf '%s\n' "${summaries[@]}"
+echo "$total_passed passed, $total_failed failed"
+exit "$any_failed"

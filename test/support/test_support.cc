@@ -1,0 +1,46 @@
+#include "support/test_support.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace jot::test {
+
+std::string temp_path(std::string_view name) {
+  static std::atomic<int> counter{0};
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = fmt::format("{}/jot-test-{}-{}-{}", dir != nullptr ? dir : "/tmp",
+                                 static_cast<long>(::getpid()), counter.fetch_add(1), name);
+  std::remove(path.c_str());
+  return path;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  const std::string all = read_file(path);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    const std::size_t nl = all.find('\n', start);
+    if (nl == std::string::npos) {
+      lines.push_back(all.substr(start));
+      break;
+    }
+    lines.push_back(all.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+}  // namespace jot::test

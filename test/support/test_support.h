@@ -1,0 +1,64 @@
+// Helpers shared by jot's tests.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <jot/jot.h>
+
+namespace jot::test {
+
+// A fresh path under the test temp directory ($TMPDIR or /tmp), unique per
+// process and call; the file does not exist yet.
+std::string temp_path(std::string_view name);
+
+std::string read_file(const std::string& path);
+// Lines without their '\n'; a last line without one is kept too.
+std::vector<std::string> read_lines(const std::string& path);
+
+// Keeps every line it is given, in order.
+class capture_sink final : public jot::sink {
+ public:
+  explicit capture_sink(std::shared_ptr<jot::formatter> f = nullptr) : sink(std::move(f)) {}
+  void write(const jot::record_view&, std::string_view line) override {
+    const std::lock_guard<std::mutex> lk(mu_);
+    lines_.emplace_back(line);
+  }
+  void flush() override {
+    const std::lock_guard<std::mutex> lk(mu_);
+    ++flushes_;
+  }
+  std::vector<std::string> lines() const {
+    const std::lock_guard<std::mutex> lk(mu_);
+    return lines_;
+  }
+  int flushes() const {
+    const std::lock_guard<std::mutex> lk(mu_);
+    return flushes_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> lines_;
+  int flushes_ = 0;
+};
+
+// Collects what the error handler receives.
+struct error_log {
+  std::mutex mu;
+  std::vector<std::string> messages;
+  std::function<void(std::string_view)> handler() {
+    return [this](std::string_view m) {
+      const std::lock_guard<std::mutex> lk(mu);
+      messages.emplace_back(m);
+    };
+  }
+  std::vector<std::string> snapshot() {
+    const std::lock_guard<std::mutex> lk(mu);
+    return messages;
+  }
+};
+
+}  // namespace jot::test
