@@ -24,9 +24,11 @@ struct options {
   /// CPU the writer thread is pinned to; -1 leaves it to the scheduler.
   int writer_cpu = -1;
   clock_source clock = clock_source::tsc;
-  /// The writer sleeps this long at most when no thread logs; shorter
-  /// sleeps come first. Longer saves idle CPU and costs flush latency.
-  std::chrono::microseconds max_idle_sleep{2000};
+  /// The writer's longest nap when no thread logs; it naps 20 us first and
+  /// doubles up to this. Longer naps save idle CPU; they delay when records
+  /// reach the file (not flush(), which wakes the writer, nor a thread whose
+  /// ring is full, which does too).
+  std::chrono::microseconds max_idle_sleep{50'000};
   /// Receives every problem jot meets (a sink that cannot write, a failed
   /// allocation). Called from the thread that met it, never concurrently
   /// with itself. Default: one line to stderr, prefixed "jot: ".

@@ -23,6 +23,10 @@ bool writer_running() noexcept;
 // down before. True if the writer runs.
 bool ensure_started() noexcept;
 
+// Called by a producer that found its ring full (already off the hot
+// path): a sleeping writer wakes at once instead of at the end of its nap.
+void wake_writer_for_room() noexcept;
+
 // Bytes of a new thread's ring, as configured.
 std::size_t configured_ring_bytes() noexcept;
 

@@ -46,6 +46,7 @@ struct writer_state {
   std::uint64_t flush_completed = 0;
   std::uint64_t flush_target = 0;
   std::atomic<bool> flush_pending{false};
+  bool room_wanted = false;  // a producer found its ring full
   std::atomic<std::size_t> ring_bytes{options{}.ring_bytes};
 };
 
@@ -140,7 +141,12 @@ void run_writer() {
     }
     sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
     std::unique_lock<std::mutex> lk(w.mu);
-    w.wake.wait_for(lk, sleep, [&w] { return w.stop || w.flush_pending.load(); });
+    w.wake.wait_for(lk, sleep,
+                    [&w] { return w.stop || w.room_wanted || w.flush_pending.load(); });
+    if (w.room_wanted) {
+      w.room_wanted = false;
+      sleep = std::chrono::microseconds{0};
+    }
   }
 
   d.flush_written_sinks();
@@ -186,6 +192,15 @@ bool writer_running() noexcept {
 }
 
 std::size_t configured_ring_bytes() noexcept { return ws().ring_bytes.load(); }
+
+void wake_writer_for_room() noexcept {
+  writer_state& w = ws();
+  {
+    const std::lock_guard<std::mutex> lk(w.mu);
+    w.room_wanted = true;
+  }
+  w.wake.notify_one();
+}
 
 bool ensure_started() noexcept {
   writer_state& w = ws();

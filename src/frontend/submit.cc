@@ -67,6 +67,7 @@ bool push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) no
       return true;
     }
     if (!writer_running()) return false;
+    if (i == 0) wake_writer_for_room();
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
