@@ -36,13 +36,13 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
   message_.clear();
   const auto* args = reinterpret_cast<const std::byte*>(&rec + 1);
   const auto* end = reinterpret_cast<const std::byte*>(&rec) + rec.size;
-  render_message(site, args, end, message_, store_);
+  renderer_.render(site, args, end, message_);
 
   record_view view;
   view.time_ns = the_wall_clock().to_ns(ticks);
   view.lvl = site.lvl;
   view.logger_name = rec.log->name();
-  view.message = message_;
+  view.message = std::string_view(message_.data(), message_.size());
   view.format = site.format;
   view.file = site.file;
   view.function = site.function;

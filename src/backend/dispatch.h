@@ -31,8 +31,8 @@ class dispatcher {
   void emit(const record_header& rec, std::uint64_t ticks, std::uint64_t thread_id,
             std::string_view thread_name);
 
-  std::string message_;
-  arg_store store_;
+  fmt::memory_buffer message_;
+  message_renderer renderer_;
   // Lines rendered for the current record, one per distinct formatter.
   std::vector<std::pair<formatter*, std::string>> lines_;
   std::size_t lines_used_ = 0;

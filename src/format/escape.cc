@@ -1,5 +1,9 @@
 #include "format/escape.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace jot::detail {
 
 namespace {
@@ -12,14 +16,40 @@ constexpr bool may_escape(unsigned char c) noexcept {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
+// The offset of the first byte at or after `i` that may_escape(), or n.
+// Most messages hold none: look at 16 bytes at a time.
+std::size_t next_candidate(const char* s, std::size_t i, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  const __m128i controls = _mm_set1_epi8(0x1F);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    // v <= 0x1F (unsigned) exactly when max(v, 0x1F) == 0x1F.
+    __m128i hit = _mm_cmpeq_epi8(_mm_max_epu8(v, controls), controls);
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, del));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, c2));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, e2));
+    if (const int mask = _mm_movemask_epi8(hit); mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if (may_escape(static_cast<unsigned char>(s[i]))) return i;
+  }
+  return n;
+}
+
 }  // namespace
 
 void append_escaped_text(std::string& out, std::string_view s) {
   const std::size_t n = s.size();
   std::size_t done = 0;  // bytes of s already appended
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = next_candidate(s.data(), 0, n); i < n;
+       i = next_candidate(s.data(), i + 1, n)) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (!may_escape(c)) continue;
     std::string_view replacement;
     std::size_t consumed = 1;
     char hex[4] = {'\\', 'x', hex_digits[c >> 4], hex_digits[c & 0xF]};

@@ -14,7 +14,7 @@
 
 namespace {
 
-using jot::detail::arg_store;
+using jot::detail::message_renderer;
 
 template <class... Args>
 std::string round_trip(const jot::detail::call_site& site, const Args&... args) {
@@ -23,10 +23,15 @@ std::string round_trip(const jot::detail::call_site& site, const Args&... args) 
   std::vector<std::byte> buf(n + 1);
   const std::byte* end = jot::detail::encode_args(buf.data(), lens, args...);
   EXPECT_EQ(static_cast<std::size_t>(end - buf.data()), n);
-  std::string out;
-  arg_store store;
-  EXPECT_TRUE(jot::detail::render_message(site, buf.data(), buf.data() + n, out, store));
-  return out;
+  // Twice through one renderer: the second time the call site's parsed
+  // format comes from the cache.
+  message_renderer renderer;
+  fmt::memory_buffer first;
+  fmt::memory_buffer second;
+  EXPECT_TRUE(renderer.render(site, buf.data(), buf.data() + n, first));
+  EXPECT_TRUE(renderer.render(site, buf.data(), buf.data() + n, second));
+  EXPECT_EQ(fmt::to_string(first), fmt::to_string(second));
+  return fmt::to_string(first);
 }
 
 #define SITE_FOR(fmt_str, ...)                                                             \
@@ -69,6 +74,14 @@ TEST(codec, floating_point_keeps_its_own_width) {
   EXPECT_ROUND_TRIP("{:.3f} {:e}", 3.14159, 6.02e23f);
   EXPECT_ROUND_TRIP("{} {} {}", std::numeric_limits<double>::infinity(),
                     -std::numeric_limits<float>::infinity(), std::numeric_limits<double>::quiet_NaN());
+}
+
+TEST(codec, plain_and_general_formats_agree_with_fmt) {
+  // Plain: text and {} only. General: anything else goes through fmt.
+  EXPECT_ROUND_TRIP("a{}b{}c{{}}d}}{}", 1, std::string("s"), 2.5);
+  EXPECT_ROUND_TRIP("{0} {0} {1}", 7, 8);
+  EXPECT_ROUND_TRIP("{:>{}}", 42, 6);
+  EXPECT_ROUND_TRIP("{} only the first", 1, 2);
 }
 
 TEST(codec, bool_char_pointer) {
@@ -137,11 +150,11 @@ TEST(codec, truncated_bytes_never_crash_and_say_so) {
   const std::size_t n = jot::detail::args_size(lens, 1, s);
   std::vector<std::byte> buf(n);
   jot::detail::encode_args(buf.data(), lens, 1, s);
-  arg_store store;
+  message_renderer renderer;
   for (std::size_t cut = 0; cut < n; ++cut) {
-    std::string out;
-    EXPECT_FALSE(jot::detail::render_message(site, buf.data(), buf.data() + cut, out, store));
-    EXPECT_NE(out.find("do not match"), std::string::npos) << out;
+    fmt::memory_buffer out;
+    EXPECT_FALSE(renderer.render(site, buf.data(), buf.data() + cut, out));
+    EXPECT_EQ(fmt::to_string(out), "{} {} [jot: record bytes do not match the call site]");
   }
 }
 

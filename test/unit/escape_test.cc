@@ -2,6 +2,7 @@
 // terminal as a control character.
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "format/escape.h"
@@ -45,6 +46,58 @@ TEST(escape, invalid_utf8_and_truncated_sequences_pass_unchanged) {
   EXPECT_EQ(esc("\xff\xfe"), "<\xff\xfe>");
   EXPECT_EQ(esc("\xc2"), "<\xc2>");
   EXPECT_EQ(esc("\xe2\x80"), "<\xe2\x80>");
+}
+
+}  // namespace
+
+namespace {
+
+// Long inputs go through the 16-bytes-at-a-time scan: a special byte must
+// be found at every position, including across a 16-byte boundary.
+TEST(escape, found_at_every_position_of_a_long_string) {
+  for (std::size_t pos = 0; pos < 48; ++pos) {
+    std::string in(48, 'a');
+    in[pos] = '\n';
+    std::string expected = "<" + in.substr(0, pos) + "\\n" + in.substr(pos + 1) + ">";
+    EXPECT_EQ(esc(in), expected) << "newline at " << pos;
+
+    if (pos + 1 < 48) {
+      std::string nel(48, 'b');
+      nel[pos] = '\xc2';
+      nel[pos + 1] = '\x85';
+      EXPECT_EQ(esc(nel), "<" + nel.substr(0, pos) + "\\u0085" + nel.substr(pos + 2) + ">")
+          << "NEL at " << pos;
+    }
+    if (pos + 2 < 48) {
+      std::string ls(48, 'c');
+      ls.replace(pos, 3, "\xe2\x80\xa8");
+      EXPECT_EQ(esc(ls), "<" + ls.substr(0, pos) + "\\u2028" + ls.substr(pos + 3) + ">")
+          << "LS at " << pos;
+      std::string dash(48, 'd');  // U+2014: starts like LS, must pass unchanged
+      dash.replace(pos, 3, "\xe2\x80\x94");
+      EXPECT_EQ(esc(dash), "<" + dash + ">") << "em dash at " << pos;
+    }
+  }
+}
+
+TEST(escape, many_specials_in_a_long_string) {
+  std::string in;
+  std::string expected = "<";
+  for (int i = 0; i < 100; ++i) {
+    in += "field=\t";
+    expected += "field=\\t";
+    in += static_cast<char>(i % 32);
+    if (i % 32 == '\n') {
+      expected += "\\n";
+    } else if (i % 32 == '\r') {
+      expected += "\\r";
+    } else if (i % 32 == '\t') {
+      expected += "\\t";
+    } else {
+      expected += fmt::format("\\x{:02x}", i % 32);
+    }
+  }
+  EXPECT_EQ(esc(in), expected + ">");
 }
 
 }  // namespace
