@@ -91,22 +91,23 @@ void run_writer() {
     queues.adopt();
     const std::uint64_t now = ticks_ordered();
     const std::uint64_t limit = queues.horizon(now, margin);
-    const std::size_t n = queues.drain(limit, batch_records, emit);
-    queues.publish_and_reap();
-    const bool caught_up = n < batch_records;
 
-    if (caught_up && w.flush_pending.load(std::memory_order_acquire)) {
-      std::uint64_t request = 0;
-      std::uint64_t target = 0;
-      {
-        const std::lock_guard<std::mutex> lk(w.mu);
-        request = w.flush_requested;
-        target = w.flush_target;
-      }
-      if (limit >= target) {
-        d.flush_written_sinks();
-        complete_flushes(request);
-      }
+    // While a flush waits, emit only what it waits for: records that keep
+    // arriving after its time must not hold it up.
+    const bool flushing = w.flush_pending.load(std::memory_order_acquire);
+    std::uint64_t flush_request = 0;
+    std::uint64_t flush_target = 0;
+    if (flushing) {
+      const std::lock_guard<std::mutex> lk(w.mu);
+      flush_request = w.flush_requested;
+      flush_target = w.flush_target;
+    }
+    const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
+    const std::size_t n = queues.drain(upto, batch_records, emit);
+    queues.publish_and_reap();
+    if (flushing && n < batch_records && limit >= flush_target) {
+      d.flush_written_sinks();
+      complete_flushes(flush_request);
     }
     if (n > 0) {
       idle_rounds = 0;
