@@ -59,9 +59,9 @@ logger::logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level
 
 void logger::set_level(level l) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
-  while (!state_.compare_exchange_weak(s, (s & ~detail::state_level_mask) |
-                                              static_cast<std::uint32_t>(l),
-                                       std::memory_order_relaxed)) {
+  while (!state_.compare_exchange_weak(
+      s, (s & ~detail::state_level_mask) | static_cast<std::uint32_t>(l),
+      std::memory_order_relaxed)) {
   }
 }
 

@@ -34,7 +34,7 @@ enum class level : std::uint8_t {
 /// Upper-case name of a level: "TRACE", "DEBUG", "INFO", "WARN", "ERROR",
 /// "CRITICAL", "OFF".
 constexpr std::string_view to_string(level l) noexcept {
-  constexpr std::string_view names[] = {"TRACE", "DEBUG", "INFO",    "WARN",
+  constexpr std::string_view names[] = {"TRACE", "DEBUG",    "INFO", "WARN",
                                         "ERROR", "CRITICAL", "OFF"};
   auto i = static_cast<std::uint8_t>(l);
   return i < 7 ? names[i] : std::string_view("?");

@@ -52,8 +52,14 @@ struct site_builder<type_list<Args...>> {
   static consteval call_site make(level lvl, std::string_view format, const char* file,
                                   std::uint32_t line, const char* function) {
     if constexpr (all_encodable_v<Args...>) {
-      return call_site{lvl,  false, static_cast<std::uint8_t>(sizeof...(Args)), line, format,
-                       file, function, type_table<Args...>};
+      return call_site{lvl,
+                       false,
+                       static_cast<std::uint8_t>(sizeof...(Args)),
+                       line,
+                       format,
+                       file,
+                       function,
+                       type_table<Args...>};
     } else {
       return call_site{lvl, true, 1, line, format, file, function, type_table<std::string_view>};
     }
@@ -113,8 +119,7 @@ class logger {
 
   /// Records below this level are discarded with one relaxed load.
   level get_level() const noexcept {
-    return static_cast<level>(state_.load(std::memory_order_relaxed) &
-                              detail::state_level_mask);
+    return static_cast<level>(state_.load(std::memory_order_relaxed) & detail::state_level_mask);
   }
   void set_level(level l) noexcept;
   bool should_log(level l) const noexcept {

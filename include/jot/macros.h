@@ -11,17 +11,16 @@
 #include "jot/level.h"
 #include "jot/logger.h"
 
-#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                                        \
-  do {                                                                                     \
-    ::jot::logger& jot_lg_ = ::jot::detail::as_logger(logger_expr);                        \
-    const std::uint32_t jot_st_ = jot_lg_.state();                                         \
-    if (static_cast<std::uint32_t>(lvl) >= (jot_st_ & ::jot::detail::state_level_mask)) {  \
-      static constexpr ::jot::detail::call_site jot_site_ = ::jot::detail::site_builder<   \
-          decltype(::jot::detail::types_of(__VA_ARGS__))>::make(lvl, fmt_str, __FILE__,    \
-                                                                __LINE__,                  \
-                                                                __builtin_FUNCTION());     \
-      jot_lg_.log(jot_site_, jot_st_, fmt_str __VA_OPT__(, ) __VA_ARGS__);                 \
-    }                                                                                      \
+#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                                          \
+  do {                                                                                       \
+    ::jot::logger& jot_lg_ = ::jot::detail::as_logger(logger_expr);                          \
+    const std::uint32_t jot_st_ = jot_lg_.state();                                           \
+    if (static_cast<std::uint32_t>(lvl) >= (jot_st_ & ::jot::detail::state_level_mask)) {    \
+      static constexpr ::jot::detail::call_site jot_site_ =                                  \
+          ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make( \
+              lvl, fmt_str, __FILE__, __LINE__, __builtin_FUNCTION());                       \
+      jot_lg_.log(jot_site_, jot_st_, fmt_str __VA_OPT__(, ) __VA_ARGS__);                   \
+    }                                                                                        \
   } while (false)
 
 #define JOT_DISCARD_(...) \

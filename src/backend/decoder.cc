@@ -204,8 +204,7 @@ bool message_renderer::render(const call_site& site, const std::byte* args, cons
       }
     } else {
       const plan& p = plan_for(site);
-      if (p.plain ? render_plain(p, site, args, end, out)
-                  : render_general(site, args, end, out)) {
+      if (p.plain ? render_plain(p, site, args, end, out) : render_general(site, args, end, out)) {
         return true;
       }
     }

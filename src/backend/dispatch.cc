@@ -68,8 +68,8 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
       }
       s->write(view, *line);
     } catch (const std::exception& e) {
-      report_error(fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(),
-                               e.what()));
+      report_error(
+          fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(), e.what()));
     } catch (...) {
       report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
     }
@@ -104,8 +104,7 @@ void write_sync(std::byte* entry, std::size_t size) noexcept {
     // Whatever the rings still hold was logged before this call.
     queue_set& queues = the_queues();
     queues.adopt();
-    queues.drain(std::numeric_limits<std::uint64_t>::max(),
-                 std::numeric_limits<std::size_t>::max(),
+    queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
                  [&](const record_header& h, const thread_queue& q) {
                    d.process(h, q.thread_id, q.thread_name);
                  });

@@ -142,8 +142,7 @@ void run_writer() {
     }
     sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
     std::unique_lock<std::mutex> lk(w.mu);
-    w.wake.wait_for(lk, sleep,
-                    [&w] { return w.stop || w.room_wanted || w.flush_pending.load(); });
+    w.wake.wait_for(lk, sleep, [&w] { return w.stop || w.room_wanted || w.flush_pending.load(); });
     if (w.room_wanted) {
       w.room_wanted = false;
       sleep = std::chrono::microseconds{0};
@@ -245,9 +244,8 @@ void flush() noexcept {
       w.flush_target = std::max(w.flush_target, target);
       w.flush_pending.store(true, std::memory_order_release);
       w.wake.notify_one();
-      w.flushed.wait(lk, [&] {
-        return w.flush_completed >= request || w.state.load() != life::running;
-      });
+      w.flushed.wait(
+          lk, [&] { return w.flush_completed >= request || w.state.load() != life::running; });
       return;
     }
   }
@@ -258,8 +256,7 @@ void flush() noexcept {
     detail::dispatcher& d = detail::the_dispatcher();
     detail::the_wall_clock().calibrate();
     queues.adopt();
-    queues.drain(std::numeric_limits<std::uint64_t>::max(),
-                 std::numeric_limits<std::size_t>::max(),
+    queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
                  [&](const detail::record_header& h, const detail::thread_queue& q) {
                    d.process(h, q.thread_id, q.thread_name);
                  });

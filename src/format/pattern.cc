@@ -40,14 +40,22 @@ struct token_name {
 };
 
 constexpr token_name token_names[] = {
-    {"timestamp", token::timestamp}, {"iso8601", token::iso8601},
-    {"date", token::date},           {"time", token::time},
-    {"epoch_ns", token::epoch_ns},   {"level", token::level},
-    {"level_lower", token::level_lower}, {"logger", token::logger},
-    {"thread_id", token::thread_id}, {"thread_name", token::thread_name},
-    {"file", token::file},           {"path", token::path},
-    {"line", token::line},           {"source", token::source},
-    {"function", token::function},   {"message", token::message},
+    {"timestamp", token::timestamp},
+    {"iso8601", token::iso8601},
+    {"date", token::date},
+    {"time", token::time},
+    {"epoch_ns", token::epoch_ns},
+    {"level", token::level},
+    {"level_lower", token::level_lower},
+    {"logger", token::logger},
+    {"thread_id", token::thread_id},
+    {"thread_name", token::thread_name},
+    {"file", token::file},
+    {"path", token::path},
+    {"line", token::line},
+    {"source", token::source},
+    {"function", token::function},
+    {"message", token::message},
 };
 
 struct segment {
@@ -62,7 +70,7 @@ std::string_view base_name(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-constexpr std::string_view lower_levels[] = {"trace", "debug", "info", "warn",
+constexpr std::string_view lower_levels[] = {"trace", "debug",    "info", "warn",
                                              "error", "critical", "off"};
 
 void append_uint(std::string& out, std::uint64_t v) {

@@ -13,10 +13,10 @@ class time_cache {
  public:
   explicit time_cache(time_zone tz) : tz_(tz) {}
 
-  void append_date(std::string& out, std::int64_t ns);             // 2026-11-22
-  void append_time(std::string& out, std::int64_t ns);             // 07:26:06.123456789
-  void append_timestamp(std::string& out, std::int64_t ns);        // date, ' ', time
-  void append_iso8601(std::string& out, std::int64_t ns);          // 2026-11-22T07:26:06.123456789Z
+  void append_date(std::string& out, std::int64_t ns);       // 2026-11-22
+  void append_time(std::string& out, std::int64_t ns);       // 07:26:06.123456789
+  void append_timestamp(std::string& out, std::int64_t ns);  // date, ' ', time
+  void append_iso8601(std::string& out, std::int64_t ns);    // 2026-11-22T07:26:06.123456789Z
 
  private:
   void update(std::int64_t ns);

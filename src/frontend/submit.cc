@@ -82,8 +82,7 @@ bool push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) no
 
 // A record too large for the ring: its bytes move to the heap and the ring
 // carries a pointer, so it keeps its place in the thread's order.
-bool push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
-                   std::size_t size) noexcept {
+bool push_indirect(byte_ring& ring, logger& lg, const std::byte* entry, std::size_t size) noexcept {
   std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
   if (!heap) return false;
   std::memcpy(heap.get(), entry, size);

@@ -130,8 +130,8 @@ void wall_clock::resync(std::uint64_t now_ticks) noexcept {
   // The long-run rate, from the monotonic clock since calibration.
   const clock_pair m = read_pair(monotonic_ns);
   if (m.ticks > origin_ticks_) {
-    rate_ = static_cast<double>(m.ns - origin_mono_ns_) /
-            static_cast<double>(m.ticks - origin_ticks_);
+    rate_ =
+        static_cast<double>(m.ns - origin_mono_ns_) / static_cast<double>(m.ticks - origin_ticks_);
   }
   const clock_pair r = read_pair(realtime_ns);
   const std::int64_t predicted = to_ns(r.ticks);

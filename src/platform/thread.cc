@@ -28,7 +28,8 @@ void name_current_thread(const std::string& name) noexcept {
   // The kernel keeps 15 characters and the terminating zero.
   const std::string shortened = name.substr(0, 15);
   if (const int rc = pthread_setname_np(pthread_self(), shortened.c_str()); rc != 0) {
-    report_error(fmt::format("cannot name the writer thread '{}': {}", shortened, std::strerror(rc)));
+    report_error(
+        fmt::format("cannot name the writer thread '{}': {}", shortened, std::strerror(rc)));
   }
 }
 

@@ -42,9 +42,10 @@ bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
       lost_bytes_ += n;
       if (err != last_errno_) {
         last_errno_ = err;
-        report_error(fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
-                                 "kind are not reported until a write succeeds)",
-                                 what_, std::strerror(err), n));
+        report_error(
+            fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
+                        "kind are not reported until a write succeeds)",
+                        what_, std::strerror(err), n));
       }
       return false;
     }

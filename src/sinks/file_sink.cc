@@ -59,17 +59,19 @@ class file_sink_impl final : public sink {
     if (fd < 0) {
       if (!reported_) {
         reported_ = true;
-        report_error(fmt::format("file {}: cannot open: {}; records are kept (up to {} MiB) "
-                                 "and opening is retried every second",
-                                 path_, std::strerror(errno), max_pending_bytes >> 20));
+        report_error(
+            fmt::format("file {}: cannot open: {}; records are kept (up to {} MiB) "
+                        "and opening is retried every second",
+                        path_, std::strerror(errno), max_pending_bytes >> 20));
       }
       return false;
     }
     out_.set_fd(fd);
     if (reported_) {
-      report_error(fmt::format("file {}: opened after earlier failure; {} records were lost "
-                               "meanwhile",
-                               path_, lost_records_));
+      report_error(
+          fmt::format("file {}: opened after earlier failure; {} records were lost "
+                      "meanwhile",
+                      path_, lost_records_));
     }
     opened_once_ = true;
     reported_ = false;

@@ -2,8 +2,7 @@
 
 namespace jot {
 
-sink::sink(std::shared_ptr<formatter> f)
-    : formatter_(f ? std::move(f) : pattern_formatter()) {}
+sink::sink(std::shared_ptr<formatter> f) : formatter_(f ? std::move(f) : pattern_formatter()) {}
 
 sink::~sink() = default;
 

@@ -38,7 +38,8 @@ TEST(flush_while_logging, everything_before_the_call_is_written) {
     JOT_WARN(log, "marker {}", round);
     std::vector<long> seen(writers);
     for (int t = 0; t < writers; ++t) {
-      seen[static_cast<std::size_t>(t)] = last[static_cast<std::size_t>(t)].load(std::memory_order_acquire);
+      seen[static_cast<std::size_t>(t)] =
+          last[static_cast<std::size_t>(t)].load(std::memory_order_acquire);
     }
     jot::flush();
     const std::string text = jot::test::read_file(path);

@@ -18,7 +18,8 @@ TEST(unwritable_path, reported_and_other_sinks_keep_everything) {
   const std::string bad = "/nonexistent-jot-dir/sub/app.log";
   const std::string good = jot::test::temp_path("good.log");
   auto& log = jot::make_logger(
-      "two", {jot::file_sink(bad), jot::file_sink(good, {.format = jot::pattern_formatter("{message}")})});
+      "two",
+      {jot::file_sink(bad), jot::file_sink(good, {.format = jot::pattern_formatter("{message}")})});
   for (int i = 0; i < 100; ++i) JOT_INFO(log, "record {}", i);
   jot::flush();
 

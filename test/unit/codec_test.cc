@@ -34,14 +34,14 @@ std::string round_trip(const jot::detail::call_site& site, const Args&... args) 
   return fmt::to_string(first);
 }
 
-#define SITE_FOR(fmt_str, ...)                                                             \
-  ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make(       \
+#define SITE_FOR(fmt_str, ...)                                                       \
+  ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make( \
       ::jot::level::info, fmt_str, "codec_test.cc", 1, "test")
 
-#define EXPECT_ROUND_TRIP(fmt_str, ...)                                        \
-  do {                                                                         \
-    static constexpr auto site_ = SITE_FOR(fmt_str, __VA_ARGS__);              \
-    EXPECT_FALSE(site_.eager);                                                 \
+#define EXPECT_ROUND_TRIP(fmt_str, ...)                                           \
+  do {                                                                            \
+    static constexpr auto site_ = SITE_FOR(fmt_str, __VA_ARGS__);                 \
+    EXPECT_FALSE(site_.eager);                                                    \
     EXPECT_EQ(round_trip(site_, __VA_ARGS__), fmt::format(fmt_str, __VA_ARGS__)); \
   } while (false)
 
@@ -73,7 +73,8 @@ TEST(codec, floating_point_keeps_its_own_width) {
   EXPECT_ROUND_TRIP("{}", 1.0L / 3.0L);
   EXPECT_ROUND_TRIP("{:.3f} {:e}", 3.14159, 6.02e23f);
   EXPECT_ROUND_TRIP("{} {} {}", std::numeric_limits<double>::infinity(),
-                    -std::numeric_limits<float>::infinity(), std::numeric_limits<double>::quiet_NaN());
+                    -std::numeric_limits<float>::infinity(),
+                    std::numeric_limits<double>::quiet_NaN());
 }
 
 TEST(codec, plain_and_general_formats_agree_with_fmt) {

@@ -18,7 +18,8 @@ std::string esc(std::string_view s) {
 TEST(escape, plain_text_passes_unchanged) {
   EXPECT_EQ(esc(""), "<>");
   EXPECT_EQ(esc("hello, world"), "<hello, world>");
-  EXPECT_EQ(esc("caf\xc3\xa9 \xe2\x80\x94 \xe2\x82\xac"), "<caf\xc3\xa9 \xe2\x80\x94 \xe2\x82\xac>");
+  EXPECT_EQ(esc("caf\xc3\xa9 \xe2\x80\x94 \xe2\x82\xac"),
+            "<caf\xc3\xa9 \xe2\x80\x94 \xe2\x82\xac>");
   EXPECT_EQ(esc("C:\\path\\file"), "<C:\\path\\file>");
 }
 

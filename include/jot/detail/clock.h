@@ -20,8 +20,8 @@ std::uint64_t ticks_slow() noexcept;
 // stores: the writer allows for that with a small safety margin.
 inline std::uint64_t ticks() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
-  if (g_tick_source.load(std::memory_order_relaxed) ==
-      static_cast<int>(tick_source::tsc)) [[likely]] {
+  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc))
+      [[likely]] {
     return __builtin_ia32_rdtsc();
   }
 #endif

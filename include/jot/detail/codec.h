@@ -22,8 +22,7 @@ inline constexpr std::uint32_t null_string_length = 0xFFFFFFFFu;
 inline constexpr std::size_t max_string_length = 0xFFFFFFFEu;
 
 template <class T>
-inline constexpr bool is_c_string_v =
-    std::is_same_v<T, const char*> || std::is_same_v<T, char*>;
+inline constexpr bool is_c_string_v = std::is_same_v<T, const char*> || std::is_same_v<T, char*>;
 
 template <class T>
 constexpr arg_type integer_type() {
@@ -42,9 +41,8 @@ constexpr arg_type type_of() {
   } else if constexpr (std::is_same_v<T, char>) {
     return arg_type::character;
   } else if constexpr (std::is_integral_v<T>) {
-    if constexpr (sizeof(T) <= 8 && !std::is_same_v<T, wchar_t> &&
-                  !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> &&
-                  !std::is_same_v<T, char32_t>) {
+    if constexpr (sizeof(T) <= 8 && !std::is_same_v<T, wchar_t> && !std::is_same_v<T, char8_t> &&
+                  !std::is_same_v<T, char16_t> && !std::is_same_v<T, char32_t>) {
       return integer_type<T>();
     } else {
       return arg_type::custom;
@@ -88,8 +86,7 @@ inline constexpr bool all_encodable_v = ((type_of<Args>() != arg_type::custom) &
 // Tags for a call site's argument list (one extra slot so the array is
 // never empty).
 template <class... Args>
-inline constexpr arg_type type_table[sizeof...(Args) + 1] = {type_of<Args>()...,
-                                                            arg_type::custom};
+inline constexpr arg_type type_table[sizeof...(Args) + 1] = {type_of<Args>()..., arg_type::custom};
 
 constexpr std::size_t fixed_size(arg_type t) {
   switch (t) {

@@ -37,13 +37,13 @@ enum class arg_type : std::uint8_t {
 // a pointer to it; nothing in it is copied at run time.
 struct call_site {
   level lvl;
-  bool eager;               // the message was formatted on the caller
-  std::uint8_t arg_count;   // entries in types
+  bool eager;              // the message was formatted on the caller
+  std::uint8_t arg_count;  // entries in types
   std::uint32_t line;
   std::string_view format;  // the format string as written
   const char* file;
   const char* function;
-  const arg_type* types;    // one tag per argument
+  const arg_type* types;  // one tag per argument
 };
 
 // Every record, and every marker, starts 8-byte aligned and its first four
