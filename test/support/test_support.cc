@@ -3,20 +3,45 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
 
 namespace jot::test {
 
+namespace {
+
+// Files handed out by temp_path(), removed at exit unless
+// JOT_KEEP_TEST_FILES is set (to look at them after a failure).
+struct temp_files {
+  std::mutex mu;
+  std::vector<std::string> paths;
+  ~temp_files() {
+    if (std::getenv("JOT_KEEP_TEST_FILES") != nullptr) return;
+    for (const auto& p : paths) std::remove(p.c_str());
+  }
+};
+
+temp_files& files() {
+  static temp_files f;
+  return f;
+}
+
+}  // namespace
+
 std::string temp_path(std::string_view name) {
   static std::atomic<int> counter{0};
+  temp_files& f = files();
   const char* dir = std::getenv("TMPDIR");
   std::string path = fmt::format("{}/jot-test-{}-{}-{}", dir != nullptr ? dir : "/tmp",
                                  static_cast<long>(::getpid()), counter.fetch_add(1), name);
   std::remove(path.c_str());
+  const std::lock_guard<std::mutex> lk(f.mu);
+  f.paths.push_back(path);
   return path;
 }
 
