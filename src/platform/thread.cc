@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "jot/sink.h"
+#include "platform/error_text.h"
 
 namespace jot::detail {
 
@@ -28,8 +29,7 @@ void name_current_thread(const std::string& name) noexcept {
   // The kernel keeps 15 characters and the terminating zero.
   const std::string shortened = name.substr(0, 15);
   if (const int rc = pthread_setname_np(pthread_self(), shortened.c_str()); rc != 0) {
-    report_error(
-        fmt::format("cannot name the writer thread '{}': {}", shortened, std::strerror(rc)));
+    report_error(fmt::format("cannot name the writer thread '{}': {}", shortened, error_text(rc)));
   }
 }
 
@@ -39,7 +39,7 @@ void pin_current_thread(int cpu) noexcept {
   CPU_ZERO(&set);
   CPU_SET(static_cast<unsigned>(cpu), &set);
   if (const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set); rc != 0) {
-    report_error(fmt::format("cannot pin the writer thread to CPU {}: {}", cpu, std::strerror(rc)));
+    report_error(fmt::format("cannot pin the writer thread to CPU {}: {}", cpu, error_text(rc)));
   }
 }
 

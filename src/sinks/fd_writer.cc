@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "jot/sink.h"
+#include "platform/error_text.h"
 
 namespace jot::detail {
 
@@ -45,7 +46,7 @@ bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
         report_error(
             fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
                         "kind are not reported until a write succeeds)",
-                        what_, std::strerror(err), n));
+                        what_, error_text(err), n));
       }
       return false;
     }

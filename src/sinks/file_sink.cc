@@ -9,6 +9,7 @@
 
 #include "jot/sink.h"
 #include "platform/clock.h"
+#include "platform/error_text.h"
 #include "sinks/fd_writer.h"
 
 namespace jot {
@@ -62,7 +63,7 @@ class file_sink_impl final : public sink {
         report_error(
             fmt::format("file {}: cannot open: {}; records are kept (up to {} MiB) "
                         "and opening is retried every second",
-                        path_, std::strerror(errno), max_pending_bytes >> 20));
+                        path_, detail::error_text(errno), max_pending_bytes >> 20));
       }
       return false;
     }
