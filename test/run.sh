@@ -12,7 +12,9 @@
 # fails; the exit status is non-zero if any failed. The last line is
 # "N passed, M failed", counting tests over all passes.
 #
-# Environment: JOT_JOBS (default: nproc) sets build and test parallelism.
+# Environment: JOT_JOBS (default: nproc) sets build parallelism and
+# JOT_TEST_JOBS (default: 1) test parallelism; tests run one at a time by
+# default because several are timing- and scheduling-sensitive.
 set -euo pipefail
 
 usage() {
@@ -58,6 +60,7 @@ done
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${JOT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+test_jobs="${JOT_TEST_JOBS:-1}"
 
 header() {
   printf '\n==== %s ====\n' "$*"
@@ -158,7 +161,7 @@ run_pass() {
   echo "--- test"
   local log="$log_dir/$name-ctest.log"
   local rc=0
-  "${prefix[@]}" ctest --preset "$name" --output-on-failure -j "$jobs" 2>&1 | tee "$log" ||
+  "${prefix[@]}" ctest --preset "$name" --output-on-failure -j "$test_jobs" 2>&1 | tee "$log" ||
     rc=$?
 
   # "100% tests passed, 0 tests failed out of 12" / "75% tests passed, 3 tests failed out of 12"
@@ -185,7 +188,7 @@ run_pass() {
 }
 
 for name in "${passes[@]}"; do
-  header "pass: $name (preset '$name', $jobs jobs)"
+  header "pass: $name (preset '$name', build -j$jobs, test -j$test_jobs)"
   start=$SECONDS
   pass_status="" pass_tests_passed=0 pass_tests_failed=0
   run_pass "$name"
