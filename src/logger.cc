@@ -65,7 +65,7 @@ void logger::set_level(level l) noexcept {
   }
 }
 
-void logger::set_state_flags_(std::uint32_t flags) noexcept {
+void logger::set_state_flags(std::uint32_t flags) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
   while (!state_.compare_exchange_weak(s, (s & detail::state_level_mask) | flags,
                                        std::memory_order_seq_cst)) {
@@ -80,7 +80,7 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
   }
   r.loggers.push_back(std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), lvl)));
   logger& l = *r.loggers.back();
-  if (r.sync) l.set_state_flags_(detail::state_sync);
+  if (r.sync) l.set_state_flags(detail::state_sync);
   return l;
 }
 
@@ -124,7 +124,7 @@ void set_all_loggers_sync(bool sync) noexcept {
   registry& r = reg();
   const std::lock_guard<std::mutex> lk(r.mu);
   r.sync = sync;
-  for (auto& l : r.loggers) l->set_state_flags_(sync ? state_sync : 0);
+  for (auto& l : r.loggers) l->set_state_flags(sync ? state_sync : 0);
 }
 
 void set_error_handler(std::function<void(std::string_view)> handler) {

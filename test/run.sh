@@ -14,7 +14,8 @@
 #
 # Environment: JOT_JOBS (default: nproc) sets build parallelism and
 # JOT_TEST_JOBS (default: 1) test parallelism; tests run one at a time by
-# default because several are timing- and scheduling-sensitive.
+# default: several tests start many threads each, and the machines have two
+# cores.
 set -euo pipefail
 
 usage() {

@@ -156,8 +156,8 @@ class logger {
     }
   }
 
-  // Internal: set by jot itself (shutdown and start).
-  void set_state_flags_(std::uint32_t flags) noexcept;
+  // Internal: jot sets the flags itself (at shutdown and start).
+  void set_state_flags(std::uint32_t flags) noexcept;
 
  private:
   friend logger& make_logger(std::string, std::vector<std::shared_ptr<sink>>, level);

@@ -59,7 +59,11 @@ TEST(escape, found_at_every_position_of_a_long_string) {
   for (std::size_t pos = 0; pos < 48; ++pos) {
     std::string in(48, 'a');
     in[pos] = '\n';
-    std::string expected = "<" + in.substr(0, pos) + "\\n" + in.substr(pos + 1) + ">";
+    std::string expected = "<";
+    expected.append(in, 0, pos);
+    expected.append("\\n");
+    expected.append(in, pos + 1);
+    expected.append(">");
     EXPECT_EQ(esc(in), expected) << "newline at " << pos;
 
     if (pos + 1 < 48) {
