@@ -116,6 +116,18 @@ TEST(codec, strings_of_every_kind) {
   EXPECT_ROUND_TRIP("{}", big);
 }
 
+TEST(codec, strings_of_every_short_length) {
+  // Lengths 0 to 40 take every branch of the inline copy.
+  std::string all;
+  for (int i = 0; i < 40; ++i) all.push_back(static_cast<char>('A' + i));
+  for (std::size_t n = 0; n <= all.size(); ++n) {
+    const std::string s = all.substr(0, n);
+    const std::string_view v = s;
+    static constexpr auto site = SITE_FOR("[{}|{}]", s, v);
+    EXPECT_EQ(round_trip(site, s, v), "[" + s + "|" + s + "]") << "length " << n;
+  }
+}
+
 TEST(codec, null_c_string_prints_null) {
   const char* null_str = nullptr;
   static constexpr auto site = SITE_FOR("name={} next={}", null_str, 1);
