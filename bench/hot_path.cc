@@ -11,12 +11,19 @@
 //
 //     jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]
 //                        [--producer-cpu C] [--backend-cpu C] [--only a,b]
-//                        [--csv FILE]
+//                        [--show-slow NS] [--no-settle] [--csv FILE]
+//
+// --show-slow NS lists the measured calls that took NS or more.
+// --no-settle starts measuring right after the warm-up instead of first
+// waiting until the back end has written it (shows start-up effects).
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <jot/jot.h>
@@ -34,7 +41,7 @@ namespace {
 constexpr std::string_view usage =
     "usage: jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]\n"
     "                          [--producer-cpu C] [--backend-cpu C] [--only jot,spdlog_async,...]\n"
-    "                          [--csv FILE]\n";
+    "                          [--show-slow NS] [--no-settle] [--csv FILE]\n";
 
 struct config {
   std::uint64_t calls = 100'000;
@@ -43,6 +50,9 @@ struct config {
   std::uint64_t pause_us = 10;
   int producer_cpu = 0;
   int backend_cpu = 1;
+  std::uint64_t show_slow_ns = 0;  // 0: off
+  bool settle = true;              // wait for the back end between warm-up and measurement
+  bool plain_timer = false;        // --timer plain: rdtsc without lfence
   std::string only;
   std::string csv;
 };
@@ -71,9 +81,11 @@ struct samples {
 
 // Calls `call(i)` warmup + calls times, in bursts of cfg.burst with a
 // busy-wait of `pause` ticks after each burst, and returns the tick deltas
-// of the measured (post-warm-up) calls.
-template <class Call>
-samples run_bursts(const config& cfg, std::uint64_t pause, Call&& call) {
+// of the measured (post-warm-up) calls. `settle()` runs between the warm-up
+// and the measured calls (untimed): it waits until the back end has written
+// the warm-up, so every contender starts with a running, empty back end.
+template <class Call, class Settle>
+samples run_bursts(const config& cfg, std::uint64_t pause, Call&& call, Settle&& settle) {
   samples s;
   s.deltas.assign(cfg.calls, 0);  // pages touched here, not in the loop
   std::vector<std::uint64_t>& deltas = s.deltas;
@@ -81,12 +93,15 @@ samples run_bursts(const config& cfg, std::uint64_t pause, Call&& call) {
   std::uint64_t done = 0;
   std::uint64_t start = 0;
   while (done < total) {
-    if (start == 0 && done >= cfg.warmup) start = bench::now_ticks();
     for (std::uint64_t b = 0; b < cfg.burst && done < total; ++b, ++done) {
+      if (done == cfg.warmup) {
+        if (cfg.settle) settle();
+        start = bench::now_ticks();
+      }
       const int i = static_cast<int>(done);
-      const std::uint64_t t0 = bench::now_ticks();
+      const std::uint64_t t0 = cfg.plain_timer ? bench::plain_ticks() : bench::now_ticks();
       call(i);
-      const std::uint64_t t1 = bench::now_ticks();
+      const std::uint64_t t1 = cfg.plain_timer ? bench::plain_ticks() : bench::now_ticks();
       if (done >= cfg.warmup) deltas[done - cfg.warmup] = t1 - t0;
     }
     bench::spin_for(pause);
@@ -108,6 +123,17 @@ std::string first_line(const std::string& path) {
 
 void finish(result& r, const std::string& path, const config& cfg, samples& s,
             const bench::tick_clock& clk) {
+  if (cfg.show_slow_ns > 0) {
+    // Which calls were slow, and when (before the deltas are sorted).
+    std::uint64_t shown = 0;
+    for (std::size_t k = 0; k < s.deltas.size(); ++k) {
+      if (clk.to_ns(s.deltas[k]) >= static_cast<double>(cfg.show_slow_ns) && shown++ < 20) {
+        fmt::print("{}: measured call {} (call {} of the run) took {:.0f} ns\n", r.name, k,
+                   k + cfg.warmup, clk.to_ns(s.deltas[k]));
+      }
+    }
+    if (shown > 20) fmt::print("{}: ... {} slow calls in all\n", r.name, shown);
+  }
   r.lat = bench::compute_percentiles(s.deltas, clk);
   r.offered_per_s = static_cast<double>(cfg.calls) / (clk.to_ns(s.elapsed) / 1e9);
   r.expected_lines = cfg.warmup + cfg.calls;
@@ -125,9 +151,10 @@ result run_jot(const config& cfg, const bench::temp_dir& dir, const bench::tick_
   jot::file_options fo;
   fo.truncate = true;
   jot::logger& lg = jot::make_logger("bench", {jot::file_sink(path, fo)}, jot::level::info);
-  auto deltas = run_bursts(cfg, pause, [&](int i) {
-    JOT_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client);
-  });
+  // jot::flush() also waits for the writer's start-up (clock calibration).
+  auto deltas = run_bursts(
+      cfg, pause, [&](int i) { JOT_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client); },
+      [] { jot::flush(); });
   jot::flush();
   // Stop the writer so it does not share the back-end CPU with the next
   // contender's thread.
@@ -149,9 +176,15 @@ result run_spdlog_async(const config& cfg, const bench::temp_dir& dir, const ben
                                                    spdlog::async_overflow_policy::block);
   lg->set_pattern(spdlog_pattern, spdlog::pattern_time_type::utc);
   lg->set_level(spdlog::level::info);
-  auto deltas = run_bursts(cfg, pause, [&](int i) {
-    SPDLOG_LOGGER_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client);
-  });
+  auto deltas = run_bursts(
+      cfg, pause,
+      [&](int i) { SPDLOG_LOGGER_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client); },
+      [&] {
+        lg->flush();
+        while (spdlog::thread_pool()->queue_size() != 0) {
+          std::this_thread::sleep_for(std::chrono::microseconds(100));
+        }
+      });
   // flush() only queues a flush request; destroying the thread pool joins
   // its worker once the queue is drained.
   lg->flush();
@@ -171,9 +204,10 @@ result run_spdlog_sync(const config& cfg, const bench::temp_dir& dir, const benc
       "bench", std::make_shared<spdlog::sinks::basic_file_sink_mt>(path, true));
   lg->set_pattern(spdlog_pattern, spdlog::pattern_time_type::utc);
   lg->set_level(spdlog::level::info);
-  auto deltas = run_bursts(cfg, pause, [&](int i) {
-    SPDLOG_LOGGER_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client);
-  });
+  auto deltas = run_bursts(
+      cfg, pause,
+      [&](int i) { SPDLOG_LOGGER_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client); },
+      [&] { lg->flush(); });
   lg->flush();
   lg.reset();
   finish(r, path, cfg, deltas, clk);
@@ -196,9 +230,17 @@ int main(int argc, char** argv) {
   cfg.pause_us = a.u64("--pause-us", cfg.pause_us);
   cfg.producer_cpu = static_cast<int>(a.u64("--producer-cpu", 0));
   cfg.backend_cpu = static_cast<int>(a.u64("--backend-cpu", 1));
+  cfg.show_slow_ns = a.u64("--show-slow", 0);
+  cfg.settle = !a.flag("--no-settle");
   cfg.only = a.str("--only", "");
   cfg.csv = a.str("--csv", "");
+  const std::string timer_kind = a.str("--timer", "fenced");
+  cfg.plain_timer = timer_kind == "plain";
   a.done(usage);
+  if (timer_kind != "plain" && timer_kind != "fenced") {
+    fmt::print(stderr, "--timer is 'fenced' (lfence around rdtsc, default) or 'plain'\n");
+    return 2;
+  }
   if (cfg.calls == 0 || cfg.burst == 0 || cfg.warmup + cfg.calls > 0x7fffffffu) {
     fmt::print(stderr, "--calls and --burst must be positive, warmup + calls < 2^31\n");
     return 2;
@@ -206,7 +248,7 @@ int main(int argc, char** argv) {
 
   bench::pin_or_warn(cfg.producer_cpu, "the producer thread");
   const bench::tick_clock clk(bench::calibrate_ticks_per_ns());
-  const std::uint64_t timer = bench::timer_cost_ticks();
+  const std::uint64_t timer = bench::timer_cost_ticks(cfg.plain_timer);
   const std::uint64_t pause = clk.from_ns(static_cast<double>(cfg.pause_us) * 1000.0);
 
   bench::print_preamble("hot path: latency of one log call on the caller", clk, timer);
@@ -228,14 +270,15 @@ int main(int argc, char** argv) {
   fmt::print("(spdlog contenders skipped: built without spdlog)\n");
 #endif
 
-  bench::table t(
-      {"contender", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns", "offered calls/s"});
+  bench::table t({"contender", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns", "mean ns",
+                  "offered calls/s"});
   int status = 0;
   for (const auto& r : results) {
     t.add({r.name, bench::fmt_ns(r.lat.p50), bench::fmt_ns(r.lat.p90), bench::fmt_ns(r.lat.p99),
-           bench::fmt_ns(r.lat.p999), bench::fmt_ns(r.lat.max), bench::fmt_rate(r.offered_per_s)});
+           bench::fmt_ns(r.lat.p999), bench::fmt_ns(r.lat.max), bench::fmt_ns(r.lat.mean),
+           bench::fmt_rate(r.offered_per_s)});
     bench::csv_row row;
-    row.bench = "hot_path";
+    row.bench = cfg.plain_timer ? "hot_path_plain_timer" : "hot_path";
     row.contender = r.name;
     row.calls = cfg.calls;
     row.lat = r.lat;

@@ -366,10 +366,10 @@ int main(int argc, char** argv) {
     lat.push_back(run_latency<boost_bytes>(cfg, clk, pause));
   if (bench::selected(cfg.only, boost_msg64::name))
     lat.push_back(run_latency<boost_msg64>(cfg, clk, pause));
-  bench::table lt({"contender", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns"});
+  bench::table lt({"contender", "p50 ns", "p90 ns", "p99 ns", "p99.9 ns", "max ns", "mean ns"});
   for (const auto& r : lat) {
     lt.add({r.name, bench::fmt_ns(r.lat.p50), bench::fmt_ns(r.lat.p90), bench::fmt_ns(r.lat.p99),
-            bench::fmt_ns(r.lat.p999), bench::fmt_ns(r.lat.max)});
+            bench::fmt_ns(r.lat.p999), bench::fmt_ns(r.lat.max), bench::fmt_ns(r.lat.mean)});
     bench::csv_row row;
     row.bench = "ring_latency";
     row.contender = r.name;

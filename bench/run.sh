@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds jot's benchmarks (Release) and runs them all.
 #
-#   bench/run.sh           the full run (about a minute on two cores)
+#   bench/run.sh           the full run (about 20 s on two cores, plus the build)
 #   bench/run.sh --quick   fewer calls, records and messages
 #
 # Results: bench/results/latest.csv (one row per benchmark and contender)
@@ -33,9 +33,9 @@ csv=$results_dir/latest.csv
 txt=$results_dir/latest.txt
 
 if ((quick)); then
-  calls=20000 records=1000000 ring_calls=200000 ring_msgs=5000000 ring_repeat=3
+  calls=20000 records=1000000 ring_calls=200000 ring_msgs=5000000 ring_repeat=3 idle_seconds=2
 else
-  calls=100000 records=4000000 ring_calls=1000000 ring_msgs=20000000 ring_repeat=3
+  calls=100000 records=4000000 ring_calls=1000000 ring_msgs=20000000 ring_repeat=3 idle_seconds=5
 fi
 
 step() { printf '\n[%s] %s\n' "$1" "$2"; }
@@ -54,7 +54,7 @@ quiet() {
 }
 
 # --- 1. dependencies ---------------------------------------------------------
-step 1/6 "checking build dependencies"
+step 1/8 "checking build dependencies"
 if [[ ${JOT_BENCH_SKIP_DEPS:-0} == 1 ]]; then
   echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
 elif command -v dpkg >/dev/null 2>&1; then
@@ -81,11 +81,12 @@ else
 fi
 
 # --- 2. configure and build ----------------------------------------------------
-step 2/6 "configuring a Release build in $build_dir"
+step 2/8 "configuring a Release build in $build_dir"
 quiet cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCH=ON
-step 3/6 "building the benchmarks"
-quiet cmake --build "$build_dir" --target jot_bench_hot_path jot_bench_throughput jot_bench_ring
+step 3/8 "building the benchmarks"
+quiet cmake --build "$build_dir" --target jot_bench_hot_path jot_bench_throughput jot_bench_ring \
+  jot_bench_idle_cpu
 
 # --- 3. run --------------------------------------------------------------------
 mkdir -p "$results_dir"
@@ -94,7 +95,22 @@ rm -f "$csv"
 failed=()
 
 ncpu=$(nproc 2>/dev/null || echo 1)
-load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+
+# Percent of all CPU time spent busy over one second (from /proc/stat), or
+# nothing where /proc/stat is missing. The load average would still count
+# the build that just ran.
+cpu_busy_percent() {
+  [[ -r /proc/stat ]] || return 0
+  local a b
+  a=$(head -n1 /proc/stat)
+  sleep 1
+  b=$(head -n1 /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {
+    na = split(a, x, " "); split(b, y, " ")
+    for (i = 2; i <= na; i++) { d = y[i] - x[i]; total += d; if (i == 5 || i == 6) idle += d }
+    if (total > 0) printf "%d", 100 * (total - idle) / total
+  }'
+}
 {
   echo "jot benchmarks, $(date -u '+%Y-%m-%d %H:%M:%S UTC')$( ((quick)) && echo ' (--quick)')"
   commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
@@ -108,8 +124,9 @@ load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 if ((ncpu < 2)); then
   echo "warning: one CPU only: producer and back end share it; figures will not mean much" | tee -a "$txt"
 fi
-if awk -v l="$load" -v n="$ncpu" 'BEGIN { exit !(l > n / 2) }'; then
-  echo "warning: load average $load on $ncpu CPUs: the machine is busy, figures will be noisy" | tee -a "$txt"
+busy=$(cpu_busy_percent)
+if [[ -n $busy ]] && ((busy > 20)); then
+  echo "warning: the CPUs were ${busy}% busy just now (other processes): figures will be noisy" | tee -a "$txt"
 fi
 
 run_bench() {
@@ -121,12 +138,19 @@ run_bench() {
   fi
 }
 
-step 4/6 "hot path latency: $calls calls per contender"
+step 4/8 "hot path latency: $calls calls per contender, fenced timer (lfence, rdtsc, lfence)"
 run_bench jot_bench_hot_path --calls "$calls"
-step 5/6 "throughput: $records records per contender"
+step 5/8 "hot path latency: $calls calls per contender, plain rdtsc timer (as other loggers' benchmarks)"
+run_bench jot_bench_hot_path --calls "$calls" --timer plain
+step 6/8 "throughput: $records records per contender"
 run_bench jot_bench_throughput --records "$records"
-step 6/6 "ring: $ring_calls timed pushes, then $ring_msgs messages x $ring_repeat per contender"
+step 7/8 "ring: $ring_calls timed pushes, then $ring_msgs messages x $ring_repeat per contender"
 run_bench jot_bench_ring --calls "$ring_calls" --msgs "$ring_msgs" --repeat "$ring_repeat"
+step 8/8 "idle cost: ${idle_seconds} s with nothing logged"
+echo | tee -a "$txt"
+if ! "$build_dir/bench/jot_bench_idle_cpu" --seconds "$idle_seconds" 2>&1 | tee -a "$txt"; then
+  failed+=(jot_bench_idle_cpu)
+fi
 
 # --- 4. summary ------------------------------------------------------------------
 {
@@ -134,19 +158,21 @@ run_bench jot_bench_ring --calls "$ring_calls" --msgs "$ring_msgs" --repeat "$ri
   echo "== summary ($csv) =="
   awk -F, '
     NR == 1 { next }
+    function ns(x) { return x < 100 ? sprintf("%.1f", x) : sprintf("%.0f", x) }
     function rate(x) {
       if (x >= 1e6) return sprintf("%.2f M/s", x / 1e6)
       if (x >= 1e3) return sprintf("%.1f k/s", x / 1e3)
       return sprintf("%.0f /s", x)
     }
-    $1 == "hot_path"            { hot[++nh] = sprintf("  %-18s %8s %8s %9s %9s", $2, $5, $7, $8, $9) }
+    $1 == "hot_path"            { hot[++nh] = sprintf("  %-18s %-7s %8s %8s %9s %9s", $2, "fenced", ns($5), ns($7), ns($8), ns($9)) }
+    $1 == "hot_path_plain_timer" { hot[++nh] = sprintf("  %-18s %-7s %8s %8s %9s %9s", $2, "plain", ns($5), ns($7), ns($8), ns($9)) }
     $1 == "throughput"          { e2e[$2] = $10; order[++nt] = $2 }
     $1 == "throughput_producer" { prod[$2] = $10 }
-    $1 == "ring_latency"        { rl[++nr] = sprintf("  %-18s %8s %8s %9s", $2, $5, $7, $8) }
+    $1 == "ring_latency"        { rl[++nr] = sprintf("  %-18s %8s %8s %9s", $2, ns($5), ns($7), ns($8)) }
     $1 == "ring_throughput"     { rt[$2] = $10; rorder[++nq] = $2 }
     END {
       if (nh) {
-        printf "log call latency on the caller (ns)\n  %-18s %8s %8s %9s %9s\n", "contender", "p50", "p99", "p99.9", "max"
+        printf "log call latency on the caller (ns, timer included: fenced = lfence+rdtsc, plain = rdtsc)\n  %-18s %-7s %8s %8s %9s %9s\n", "contender", "timer", "p50", "p99", "p99.9", "max"
         for (i = 1; i <= nh; i++) print hot[i]
       }
       if (nt) {

@@ -12,6 +12,7 @@
 //     jot_bench_throughput [--records N] [--producer-cpu C] [--backend-cpu C]
 //                          [--only a,b] [--csv FILE]
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -181,7 +182,7 @@ result run_fmt_fwrite(const config& cfg, const bench::temp_dir& dir) {
   const std::string path = dir.file("fmt_fwrite.log");
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {
-    r.note = "cannot open " + path;
+    r.note = fmt::format("cannot open {}", path);
     return r;
   }
   std::vector<char> iobuf(1 << 20);
@@ -191,17 +192,26 @@ result run_fmt_fwrite(const config& cfg, const bench::temp_dir& dir) {
   fmt::memory_buffer buf;
   const int n = static_cast<int>(cfg.records);
 
+  // A careful single-threaded program: the date and time down to the
+  // second are formatted once per second, as jot's writer does.
+  std::time_t cached_sec = -1;
+  char prefix[32] = {};
   const auto t0 = clock_type::now();
   for (int i = 0; i < n; ++i) {
     buf.clear();
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
-    std::tm tm{};
-    gmtime_r(&ts.tv_sec, &tm);
-    auto out = std::back_inserter(buf);
-    out = fmt::format_to(out, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:09} {:<5} [{}] {}: ",
-                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                         tm.tm_sec, ts.tv_nsec, "INFO", tid, "bench");
+    if (ts.tv_sec != cached_sec) {
+      cached_sec = ts.tv_sec;
+      std::tm tm{};
+      gmtime_r(&ts.tv_sec, &tm);
+      fmt::format_to_n(prefix, sizeof prefix - 1, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                       tm.tm_sec);
+    }
+    auto out = fmt::appender(buf);
+    out = fmt::format_to(out, "{}.{:09} {:<5} [{}] {}: ", std::string_view(prefix, 19), ts.tv_nsec,
+                         "INFO", tid, "bench");
     out = fmt::format_to(out, "request {} took {} ms from {}", i, 3.5 + i, client);
     fmt::format_to(out, " ({}:{})\n", file, __LINE__);
     std::fwrite(buf.data(), 1, buf.size(), f);

@@ -89,7 +89,8 @@ class byte_ring {
   void publish() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
   // Bytes read but not yet given back.
   std::size_t unpublished() const noexcept {
-    return static_cast<std::size_t>(read_local_ - read_pos_.load(std::memory_order_relaxed));
+    const std::uint64_t n = read_local_ - read_pos_.load(std::memory_order_relaxed);
+    return n;  // less than the capacity, which is a size_t
   }
   bool in_flight() const noexcept { return in_flight_.load(std::memory_order_acquire) != 0; }
   // True if the producer has published nothing beyond what was read.
