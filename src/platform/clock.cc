@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -92,7 +93,13 @@ clock_pair read_pair(ClockFn clock_ns) noexcept {
   return best;
 }
 
-constexpr std::int64_t resync_period_ns = 1'000'000'000;
+// The first estimate of the tick rate is measured over a short window, so
+// the writer starts draining at once; it is refined against the monotonic
+// clock at every resync, first after 50 ms, then at doubling intervals up
+// to one second.
+constexpr std::int64_t first_window_ns = 2'000'000;
+constexpr std::int64_t first_resync_ns = 50'000'000;
+constexpr std::int64_t max_resync_ns = 1'000'000'000;
 constexpr std::int64_t max_slew_ns = 50'000'000;
 
 }  // namespace
@@ -104,7 +111,7 @@ void wall_clock::calibrate() {
   }
   const clock_pair m0 = read_pair(monotonic_ns);
   if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::nanoseconds(first_window_ns));
     const clock_pair m1 = read_pair(monotonic_ns);
     rate_ = static_cast<double>(m1.ns - m0.ns) / static_cast<double>(m1.ticks - m0.ticks);
   } else {
@@ -116,7 +123,8 @@ void wall_clock::calibrate() {
   base_ticks_ = r.ticks;
   base_ns_ = r.ns;
   ns_per_tick_ = rate_;
-  next_resync_ = r.ticks + ticks_for_ns(resync_period_ns);
+  resync_period_ns_ = first_resync_ns;
+  next_resync_ = r.ticks + ticks_for_ns(static_cast<std::uint64_t>(resync_period_ns_));
   calibrated_ = true;
 }
 
@@ -144,10 +152,12 @@ void wall_clock::resync(std::uint64_t now_ticks) noexcept {
     // Continue from where the line is now, steer to meet the system clock
     // one period from now.
     base_ns_ = predicted;
-    const double period_ticks = static_cast<double>(ticks_for_ns(resync_period_ns));
+    resync_period_ns_ = std::min(resync_period_ns_ * 2, max_resync_ns);
+    const double period_ticks =
+        static_cast<double>(ticks_for_ns(static_cast<std::uint64_t>(resync_period_ns_)));
     ns_per_tick_ = rate_ + static_cast<double>(error) / period_ticks;
   }
-  next_resync_ = r.ticks + ticks_for_ns(resync_period_ns);
+  next_resync_ = r.ticks + ticks_for_ns(static_cast<std::uint64_t>(resync_period_ns_));
 }
 
 wall_clock& the_wall_clock() noexcept {

@@ -22,7 +22,7 @@ std::uint64_t ticks_ordered() noexcept;
 // Maps ticks to nanoseconds since the Unix epoch (UTC).
 //
 // The mapping is a line through a recent (ticks, wall time) pair. Every
-// second or so, resync() compares it with the system clock and changes the
+// second or so (sooner just after start), resync() compares it with the system clock and changes the
 // slope so the difference vanishes over the next second instead of jumping:
 // rendered times never run backwards, however the estimate moves. A system
 // clock step larger than 50 ms is followed at once.
@@ -30,7 +30,7 @@ std::uint64_t ticks_ordered() noexcept;
 // Not thread-safe: used only by whoever holds the consumer role.
 class wall_clock {
  public:
-  // Measures the tick rate; sleeps about 10 ms the first time.
+  // Measures the tick rate; sleeps about 2 ms the first time.
   void calibrate();
   bool calibrated() const noexcept { return calibrated_; }
   std::int64_t to_ns(std::uint64_t ticks) const noexcept {
@@ -51,6 +51,7 @@ class wall_clock {
   std::uint64_t origin_ticks_ = 0;
   std::int64_t origin_mono_ns_ = 0;
   std::uint64_t next_resync_ = 0;
+  std::int64_t resync_period_ns_ = 0;
 };
 
 wall_clock& the_wall_clock() noexcept;
