@@ -51,6 +51,7 @@ template <class... Args>
 struct site_builder<type_list<Args...>> {
   static consteval call_site make(level lvl, std::string_view format, const char* file,
                                   std::uint32_t line, const char* function) {
+    static_assert(sizeof...(Args) < 256, "a log call takes at most 255 arguments");
     if constexpr (all_encodable_v<Args...>) {
       return call_site{lvl,
                        false,

@@ -16,6 +16,9 @@ namespace jot::detail {
 // a thread writing synchronously, or shutdown() draining what is left.
 std::mutex& consumer_mutex() noexcept;
 
+// True on the writer thread itself (a sink or error handler that logs).
+bool on_writer_thread() noexcept;
+
 // True while the writer thread runs (it may be stopping).
 bool writer_running() noexcept;
 

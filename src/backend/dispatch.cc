@@ -96,6 +96,12 @@ dispatcher& the_dispatcher() noexcept {
 }
 
 void write_sync(std::byte* entry, std::size_t size) noexcept {
+  if (on_writer_thread()) {
+    // A sink logging while the writer stops: the writer holds the consumer
+    // lock, so this thread cannot take it again.
+    report_error("a record logged on jot's writer thread during shutdown was dropped");
+    return;
+  }
   try {
     const std::lock_guard<std::mutex> role(consumer_mutex());
     wall_clock& clock = the_wall_clock();

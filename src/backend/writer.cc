@@ -66,7 +66,10 @@ void complete_flushes(std::uint64_t upto) {
   w.flushed.notify_all();
 }
 
+constinit thread_local bool tls_is_writer = false;
+
 void run_writer() {
+  tls_is_writer = true;
   writer_state& w = ws();
   const std::unique_lock<std::mutex> role(consumer_mutex());
   name_current_thread(w.opts.writer_name);
@@ -186,6 +189,8 @@ std::mutex& consumer_mutex() noexcept {
   static auto* mu = new std::mutex;
   return *mu;
 }
+
+bool on_writer_thread() noexcept { return tls_is_writer; }
 
 bool writer_running() noexcept {
   return ws().state.load(std::memory_order_acquire) == life::running;

@@ -56,17 +56,27 @@ byte_ring* register_thread() noexcept {
   }
 }
 
+enum class pushed { yes, dropped, no_writer };
+
 // Waits for room: spin briefly, then yield, then sleep in short steps.
-// False if the writer stopped meanwhile (the caller then writes
+// no_writer if the writer stopped meanwhile (the caller then writes
 // synchronously).
-bool push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) noexcept {
+pushed push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) noexcept {
   for (unsigned i = 0;; ++i) {
     if (std::byte* dst = ring.try_reserve(size)) {
       std::memcpy(dst, entry, size);
       ring.commit(dst, size);
-      return true;
+      return pushed::yes;
     }
-    if (!writer_running()) return false;
+    if (!writer_running()) return pushed::no_writer;
+    if (on_writer_thread()) {
+      // A sink or error handler logging on the writer itself: only this
+      // thread could make room, so waiting would never end.
+      report_error(
+          "a record logged on jot's writer thread (from a sink or error handler) was dropped: "
+          "its ring is full");
+      return pushed::dropped;
+    }
     if (i == 0) wake_writer_for_room();
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -82,9 +92,14 @@ bool push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) no
 
 // A record too large for the ring: its bytes move to the heap and the ring
 // carries a pointer, so it keeps its place in the thread's order.
-bool push_indirect(byte_ring& ring, logger& lg, const std::byte* entry, std::size_t size) noexcept {
+pushed push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
+                     std::size_t size) noexcept {
   std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
-  if (!heap) return false;
+  if (!heap) {
+    report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,
+                             lg.name()));
+    return pushed::dropped;
+  }
   std::memcpy(heap.get(), entry, size);
   alignas(8) std::byte small[sizeof(record_header) + sizeof(heap_payload)];
   auto* h = reinterpret_cast<record_header*>(small);
@@ -94,9 +109,9 @@ bool push_indirect(byte_ring& ring, logger& lg, const std::byte* entry, std::siz
   h->log = &lg;
   const heap_payload payload{heap.get(), size};
   std::memcpy(small + sizeof(record_header), &payload, sizeof payload);
-  if (!push_blocking(ring, small, sizeof small)) return false;
-  static_cast<void>(heap.release());  // the writer frees it
-  return true;
+  const pushed result = push_blocking(ring, small, sizeof small);
+  if (result == pushed::yes) static_cast<void>(heap.release());  // the writer frees it
+  return result;
 }
 
 }  // namespace
@@ -110,10 +125,15 @@ void submit_encoded(logger& lg, std::byte* entry, std::size_t size) noexcept {
   if ((lg.state() & state_sync) == 0) {
     byte_ring* ring = tls_ring != nullptr ? tls_ring : register_thread();
     if (ring != nullptr) {
-      if (size <= ring->max_entry() ? push_blocking(*ring, entry, size)
-                                    : push_indirect(*ring, lg, entry, size)) {
-        return;
-      }
+      const pushed result = size <= ring->max_entry() ? push_blocking(*ring, entry, size)
+                                                      : push_indirect(*ring, lg, entry, size);
+      if (result != pushed::no_writer) return;
+    } else if (writer_running()) {
+      // The ring could not be made (reported); writing synchronously would
+      // wait for the writer's consumer role until shutdown.
+      report_error(
+          fmt::format("a record from logger '{}' is lost: this thread has no ring", lg.name()));
+      return;
     }
   }
   write_sync(entry, size);
