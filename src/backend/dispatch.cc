@@ -95,6 +95,19 @@ dispatcher& the_dispatcher() noexcept {
   return *d;
 }
 
+void drain_all_here() {
+  wall_clock& clock = the_wall_clock();
+  clock.calibrate();
+  dispatcher& d = the_dispatcher();
+  queue_set& queues = the_queues();
+  queues.adopt();
+  queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
+               [&](const record_header& h, const thread_queue& q) {
+                 d.process(h, q.thread_id, q.thread_name);
+               });
+  queues.publish_and_reap();
+}
+
 void write_sync(std::byte* entry, std::size_t size) noexcept {
   if (on_writer_thread()) {
     // A sink logging while the writer stops: the writer holds the consumer
@@ -104,17 +117,10 @@ void write_sync(std::byte* entry, std::size_t size) noexcept {
   }
   try {
     const std::lock_guard<std::mutex> role(consumer_mutex());
-    wall_clock& clock = the_wall_clock();
-    clock.calibrate();
-    dispatcher& d = the_dispatcher();
     // Whatever the rings still hold was logged before this call.
-    queue_set& queues = the_queues();
-    queues.adopt();
-    queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
-                 [&](const record_header& h, const thread_queue& q) {
-                   d.process(h, q.thread_id, q.thread_name);
-                 });
-    queues.publish_and_reap();
+    drain_all_here();
+    wall_clock& clock = the_wall_clock();
+    dispatcher& d = the_dispatcher();
     auto* h = reinterpret_cast<record_header*>(entry);
     h->size = static_cast<std::uint32_t>(size);
     h->ticks = ticks();

@@ -41,4 +41,8 @@ class dispatcher {
 
 dispatcher& the_dispatcher() noexcept;
 
+// Writes every record the rings hold, on the calling thread, which must
+// hold the consumer lock (no writer running).
+void drain_all_here();
+
 }  // namespace jot::detail

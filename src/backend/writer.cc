@@ -257,15 +257,8 @@ void flush() noexcept {
   // No writer: drain what is left and flush on this thread.
   try {
     const std::lock_guard<std::mutex> role(detail::consumer_mutex());
-    detail::queue_set& queues = detail::the_queues();
+    detail::drain_all_here();
     detail::dispatcher& d = detail::the_dispatcher();
-    detail::the_wall_clock().calibrate();
-    queues.adopt();
-    queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
-                 [&](const detail::record_header& h, const detail::thread_queue& q) {
-                   d.process(h, q.thread_id, q.thread_name);
-                 });
-    queues.publish_and_reap();
     d.flush_written_sinks();
   } catch (...) {
     report_error("flush failed");
