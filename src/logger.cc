@@ -8,6 +8,7 @@
 #include "backend/backend.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
+#include "platform/immortal.h"
 
 namespace jot {
 
@@ -21,8 +22,8 @@ struct registry {
 
 registry& reg() {
   // Never destroyed: loggers must outlive every static destructor that logs.
-  static auto* r = new registry;
-  return *r;
+  static detail::immortal<registry> r;
+  return r.get();
 }
 
 struct error_sink {
@@ -32,8 +33,8 @@ struct error_sink {
 };
 
 error_sink& errors() {
-  static auto* e = new error_sink;
-  return *e;
+  static detail::immortal<error_sink> e;
+  return e.get();
 }
 
 void default_error_handler(std::string_view message) {

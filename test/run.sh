@@ -2,9 +2,10 @@
 # Builds jot and runs every test: the one command for CI and for a fresh
 # Debian 12 machine. Installs missing packages first (with apt-get).
 #
-#   test/run.sh                 release, asan and tsan passes
+#   test/run.sh                 release, asan, tsan and lint passes
 #   test/run.sh --quick         the release pass only
-#   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan);
+#   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan, or
+#                               lint: clang-format and clang-tidy);
 #                               may be given more than once
 #
 # Each pass is `cmake --preset NAME`, `cmake --build --preset NAME` and
@@ -22,8 +23,8 @@ usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 }
 
-readonly all_passes=(release asan tsan)
-readonly known_presets=(dev release asan tsan)
+readonly all_passes=(release asan tsan lint)
+readonly known_presets=(dev release asan tsan lint)
 passes=()
 while (($# > 0)); do
   case "$1" in
@@ -72,7 +73,7 @@ header() {
 readonly packages=(
   g++ cmake ninja-build
   libfmt-dev libboost-dev libgtest-dev libgmock-dev nlohmann-json3-dev libspdlog-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format clang-tidy
 )
 
 header "packages"
@@ -122,6 +123,42 @@ summaries=()
 total_passed=0
 total_failed=0
 any_failed=0
+
+# run_lint: clang-format (no file may change) and clang-tidy (no warning) over
+# the sources, as two checks. Sets the same variables as run_pass.
+run_lint() {
+  pass_tests_passed=0
+  pass_tests_failed=0
+  local -a files
+  mapfile -t files < <(git ls-files '*.h' '*.cc' 2>/dev/null ||
+    find include src test bench examples -name '*.h' -o -name '*.cc')
+  echo "--- clang-format (${#files[@]} files)"
+  if clang-format --dry-run --Werror "${files[@]}"; then
+    pass_tests_passed=$((pass_tests_passed + 1))
+  else
+    pass_tests_failed=$((pass_tests_failed + 1))
+  fi
+  echo "--- clang-tidy (src/, with the release build's compile commands)"
+  if [[ ! -f build/release/compile_commands.json ]] && ! cmake --preset release >/dev/null; then
+    pass_status="configure failed"
+    return
+  fi
+  local tidy_log="$log_dir/clang-tidy.log" tidy_rc=0
+  printf '%s\n' src/*.cc src/*/*.cc |
+    xargs -P "$jobs" -n 4 clang-tidy -p build/release --quiet --warnings-as-errors='*' \
+      >"$tidy_log" 2>&1 || tidy_rc=$?
+  grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$' "$tidy_log" || true
+  if ((tidy_rc == 0)); then
+    pass_tests_passed=$((pass_tests_passed + 1))
+  else
+    pass_tests_failed=$((pass_tests_failed + 1))
+  fi
+  if ((pass_tests_failed == 0)); then
+    pass_status="ok"
+  else
+    pass_status="FAILED: $pass_tests_failed of 2 checks failed"
+  fi
+}
 
 # run_pass NAME: configure, build and test one preset. Sets pass_status,
 # pass_tests_passed, pass_tests_failed. Never exits the script.
@@ -189,10 +226,18 @@ run_pass() {
 }
 
 for name in "${passes[@]}"; do
-  header "pass: $name (preset '$name', build -j$jobs, test -j$test_jobs)"
+  if [[ "$name" == lint ]]; then
+    header "pass: lint (clang-format, clang-tidy)"
+  else
+    header "pass: $name (preset '$name', build -j$jobs, test -j$test_jobs)"
+  fi
   start=$SECONDS
   pass_status="" pass_tests_passed=0 pass_tests_failed=0
-  run_pass "$name"
+  if [[ "$name" == lint ]]; then
+    run_lint
+  else
+    run_pass "$name"
+  fi
   elapsed=$((SECONDS - start))
   total_passed=$((total_passed + pass_tests_passed))
   total_failed=$((total_failed + pass_tests_failed))

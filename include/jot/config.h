@@ -18,7 +18,7 @@ enum class clock_source {
 struct options {
   /// Bytes of each thread's ring (rounded up to a power of two, at least
   /// 4 KiB). A record larger than half of it travels on the heap instead.
-  std::size_t ring_bytes = 1024 * 1024;
+  std::size_t ring_bytes = std::size_t{1} << 20;
   /// Name of the writer thread, as `top -H` shows it (15 characters at most).
   std::string writer_name = "jot-writer";
   /// CPU the writer thread is pinned to; -1 leaves it to the scheduler.

@@ -37,9 +37,9 @@ class sink {
 };
 
 struct file_options {
-  bool truncate = false;                 // start an empty file instead of appending
-  std::size_t buffer_bytes = 64 * 1024;  // written to the file when full, and on flush
-  std::shared_ptr<formatter> format;     // default: pattern_formatter()
+  bool truncate = false;                             // start an empty file instead of appending
+  std::size_t buffer_bytes = std::size_t{64} << 10;  // written to the file when full, and on flush
+  std::shared_ptr<formatter> format;                 // default: pattern_formatter()
 };
 
 /// Appends to a file. A file that cannot be opened is reported through the

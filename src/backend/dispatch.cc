@@ -1,4 +1,5 @@
 #include "backend/dispatch.h"
+#include "platform/immortal.h"
 
 #include <algorithm>
 #include <cstring>
@@ -91,8 +92,8 @@ void dispatcher::flush_written_sinks() noexcept {
 }
 
 dispatcher& the_dispatcher() noexcept {
-  static auto* d = new dispatcher;  // never destroyed, see the_wall_clock()
-  return *d;
+  static immortal<dispatcher> d;
+  return d.get();
 }
 
 void drain_all_here() {

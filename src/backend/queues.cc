@@ -1,4 +1,5 @@
 #include "backend/queues.h"
+#include "platform/immortal.h"
 
 #include <thread>
 
@@ -20,8 +21,8 @@ namespace {
 using inbox_queue = boost::lockfree::queue<thread_queue*, boost::lockfree::capacity<1024>>;
 
 inbox_queue& inbox() {
-  static auto* q = new inbox_queue;
-  return *q;
+  static immortal<inbox_queue> q;
+  return q.get();
 }
 
 }  // namespace
@@ -79,8 +80,8 @@ bool queue_set::idle() noexcept {
 }
 
 queue_set& the_queues() noexcept {
-  static auto* set = new queue_set;  // never destroyed, see the_wall_clock()
-  return *set;
+  static immortal<queue_set> set;
+  return set.get();
 }
 
 }  // namespace jot::detail

@@ -16,6 +16,7 @@
 #include "jot/config.h"
 #include "jot/sink.h"
 #include "platform/clock.h"
+#include "platform/immortal.h"
 #include "platform/thread.h"
 
 namespace jot::detail {
@@ -52,8 +53,8 @@ struct writer_state {
 
 writer_state& ws() noexcept {
   // Never destroyed: log calls from static destructors still find it.
-  static auto* s = new writer_state;
-  return *s;
+  static immortal<writer_state> s;
+  return s.get();
 }
 
 void complete_flushes(std::uint64_t upto) {
@@ -186,8 +187,8 @@ void start_locked(const options& opts) {
 }  // namespace
 
 std::mutex& consumer_mutex() noexcept {
-  static auto* mu = new std::mutex;
-  return *mu;
+  static immortal<std::mutex> mu;
+  return mu.get();
 }
 
 bool on_writer_thread() noexcept { return tls_is_writer; }

@@ -1,4 +1,5 @@
 #include "platform/clock.h"
+#include "platform/immortal.h"
 
 #include <time.h>
 
@@ -161,10 +162,8 @@ void wall_clock::resync(std::uint64_t now_ticks) noexcept {
 }
 
 wall_clock& the_wall_clock() noexcept {
-  // Never destroyed, like everything the writer uses: shutdown runs from
-  // an exit hook, after some static destructors.
-  static auto* clock = new wall_clock;
-  return *clock;
+  static immortal<wall_clock> clock;
+  return clock.get();
 }
 
 }  // namespace jot::detail

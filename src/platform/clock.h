@@ -22,10 +22,10 @@ std::uint64_t ticks_ordered() noexcept;
 // Maps ticks to nanoseconds since the Unix epoch (UTC).
 //
 // The mapping is a line through a recent (ticks, wall time) pair. Every
-// second or so (sooner just after start), resync() compares it with the system clock and changes the
-// slope so the difference vanishes over the next second instead of jumping:
-// rendered times never run backwards, however the estimate moves. A system
-// clock step larger than 50 ms is followed at once.
+// second or so (sooner just after start), resync() compares it with the system clock and changes
+// the slope so the difference vanishes over the next second instead of jumping: rendered times
+// never run backwards, however the estimate moves. A system clock step larger than 50 ms is
+// followed at once.
 //
 // Not thread-safe: used only by whoever holds the consumer role.
 class wall_clock {

@@ -10,7 +10,8 @@ namespace {
 class console_sink_impl final : public sink {
  public:
   console_sink_impl(console_stream s, std::shared_ptr<formatter> f)
-      : sink(std::move(f)), out_(s == console_stream::out ? "stdout" : "stderr", 16 * 1024) {
+      : sink(std::move(f)),
+        out_(s == console_stream::out ? "stdout" : "stderr", std::size_t{16} << 10) {
     out_.set_fd(s == console_stream::out ? STDOUT_FILENO : STDERR_FILENO);
   }
   ~console_sink_impl() override { out_.drain(); }

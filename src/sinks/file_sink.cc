@@ -17,7 +17,7 @@ namespace jot {
 namespace {
 
 // Records wait at most this much while the file cannot be opened.
-constexpr std::size_t max_pending_bytes = 16 * 1024 * 1024;
+constexpr std::size_t max_pending_bytes = std::size_t{16} << 20;
 constexpr std::int64_t reopen_interval_ns = 1'000'000'000;
 
 class file_sink_impl final : public sink {
