@@ -2,9 +2,10 @@
 # Builds jot and runs every test: the one command for CI and for a fresh
 # Debian 12 machine. Installs missing packages first (with apt-get).
 #
-#   test/run.sh                 release, asan, tsan and lint passes
+#   test/run.sh                 release, asan, tsan, fuzz and lint passes
 #   test/run.sh --quick         the release pass only
-#   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan, or
+#   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan,
+#                               fuzz: each libFuzzer target for 20 s, or
 #                               lint: clang-format and clang-tidy);
 #                               may be given more than once
 #
@@ -23,8 +24,8 @@ usage() {
   sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
 }
 
-readonly all_passes=(release asan tsan lint)
-readonly known_presets=(dev release asan tsan lint)
+readonly all_passes=(release asan tsan fuzz lint)
+readonly known_presets=(dev release asan tsan fuzz lint)
 passes=()
 while (($# > 0)); do
   case "$1" in
@@ -166,7 +167,7 @@ run_pass() {
   local name="$1"
   local -a envs=() runner=()
   case "$name" in
-    asan)
+    asan | fuzz)
       envs=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
       ;;
