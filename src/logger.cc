@@ -128,6 +128,12 @@ void set_all_loggers_sync(bool sync) noexcept {
   for (auto& l : r.loggers) l->set_state_flags(sync ? state_sync : 0);
 }
 
+void reset_locks_after_fork() noexcept {
+  ::new (&reg().mu) std::mutex;
+  ::new (&errors().mu) std::mutex;
+  errors().in_handler = false;
+}
+
 void set_error_handler(std::function<void(std::string_view)> handler) {
   error_sink& e = errors();
   const std::lock_guard<std::mutex> lk(e.mu);

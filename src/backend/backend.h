@@ -41,6 +41,10 @@ void write_sync(std::byte* entry, std::size_t size) noexcept;
 // asynchronous again (start after shutdown). In src/logger.cc.
 void set_all_loggers_sync(bool sync) noexcept;
 
+// In a child after fork(): rebuild the registry's and the error handler's
+// locks (in src/logger.cc). (forget_queues_after_fork() is in queues.h.)
+void reset_locks_after_fork() noexcept;
+
 // Sets the handler report_error() calls; empty restores the default.
 void set_error_handler(std::function<void(std::string_view)> handler);
 

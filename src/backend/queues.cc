@@ -1,4 +1,7 @@
 #include "backend/queues.h"
+
+#include "backend/backend.h"
+#include "jot/logger.h"
 #include "platform/immortal.h"
 
 #include <thread>
@@ -77,6 +80,17 @@ bool queue_set::idle() noexcept {
     if (q->ring.in_flight() || !q->ring.empty()) return false;
   }
   return true;
+}
+
+void forget_queues_after_fork() noexcept {
+  // The parent's rings hold the parent's records: its writer writes them.
+  // The child has one thread, so nothing else can be using these copies.
+  queue_set& set = the_queues();
+  for (thread_queue* q : set.queues_) delete q;
+  thread_queue* q = nullptr;
+  while (inbox().pop(q)) delete q;
+  ::new (&set) queue_set;
+  forget_thread_ring_after_fork();
 }
 
 queue_set& the_queues() noexcept {

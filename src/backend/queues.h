@@ -28,6 +28,11 @@ struct thread_queue {
 // Producer side, any thread: hands a new queue to the consumer.
 void register_queue(thread_queue* q) noexcept;
 
+// In a child after fork(): the calling thread no longer has a ring (its
+// queue is freed with the parent's others). In src/frontend/submit.cc.
+void forget_thread_ring_after_fork() noexcept;
+void forget_queues_after_fork() noexcept;
+
 // Everything below is for the consumer role only (the writer thread, or the
 // holder of the consumer lock once it has stopped).
 class queue_set {
@@ -56,6 +61,7 @@ class queue_set {
   std::size_t size() const noexcept { return queues_.size(); }
 
  private:
+  friend void forget_queues_after_fork() noexcept;
   struct head {
     std::uint64_t ticks;
     thread_queue* q;

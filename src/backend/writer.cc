@@ -1,5 +1,7 @@
 // The writer thread: poll every ring, merge by time, render, write, flush;
 // and the calls that start, flush and stop it.
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -67,6 +69,11 @@ void complete_flushes(std::uint64_t upto) {
   w.flushed.notify_all();
 }
 
+std::mutex& fork_mutex() noexcept {
+  static immortal<std::mutex> mu;
+  return mu.get();
+}
+
 constinit thread_local bool tls_is_writer = false;
 
 void run_writer() {
@@ -92,6 +99,9 @@ void run_writer() {
   bool stopping = false;
 
   for (;;) {
+    // Held while rings are read and sinks written; fork() waits for it
+    // (see prepare_fork()), so a child never inherits half a write.
+    std::unique_lock<std::mutex> working(fork_mutex());
     queues.adopt();
     const std::uint64_t now = ticks_ordered();
     const std::uint64_t limit = queues.horizon(now, margin);
@@ -136,6 +146,7 @@ void run_writer() {
     // Idle: hand buffered bytes to the system, keep the clock honest, back off.
     d.flush_written_sinks();
     clock.resync(now);
+    working.unlock();
     if (w.flush_pending.load(std::memory_order_acquire)) {
       std::this_thread::yield();  // a flush waits for the horizon to pass its target
       continue;
@@ -153,13 +164,62 @@ void run_writer() {
     }
   }
 
-  d.flush_written_sinks();
+  {
+    const std::lock_guard<std::mutex> working(fork_mutex());
+    d.flush_written_sinks();
+  }
   std::uint64_t requested = 0;
   {
     const std::lock_guard<std::mutex> lk(w.mu);
     requested = w.flush_requested;
   }
   complete_flushes(requested);
+}
+
+// fork(): the parent pauses its writer between two batches and empties the
+// sinks' buffers, so the child inherits no half-written line and no bytes
+// the parent will write too. The child rebuilds every lock (their holders
+// did not come along), drops its copies of the rings (the parent writes
+// those records) and starts a writer of its own on its first log call.
+bool fork_paused = false;
+
+void prepare_fork() noexcept {
+  writer_state& w = ws();
+  w.life_mu.lock();
+  if (w.state.load() == life::running) {
+    fork_mutex().lock();
+    fork_paused = true;
+    the_dispatcher().flush_written_sinks();
+  }
+}
+
+void parent_after_fork() noexcept {
+  writer_state& w = ws();
+  if (fork_paused) {
+    fork_paused = false;
+    fork_mutex().unlock();
+  }
+  w.life_mu.unlock();
+}
+
+void child_after_fork() noexcept {
+  writer_state& w = ws();
+  fork_paused = false;
+  ::new (&w.life_mu) std::mutex;
+  ::new (&w.mu) std::mutex;
+  ::new (&w.wake) std::condition_variable;
+  ::new (&w.flushed) std::condition_variable;
+  ::new (&fork_mutex()) std::mutex;
+  ::new (&consumer_mutex()) std::mutex;
+  ::new (&w.thread) std::thread;  // the parent's writer is not in this process
+  w.thread_id = {};
+  w.stop = false;
+  w.room_wanted = false;
+  w.flush_requested = w.flush_completed = w.flush_target = 0;
+  w.flush_pending.store(false);
+  if (w.state.load() == life::running) w.state.store(life::never_started);
+  forget_queues_after_fork();
+  reset_locks_after_fork();
 }
 
 void start_locked(const options& opts) {
@@ -178,6 +238,7 @@ void start_locked(const options& opts) {
   set_all_loggers_sync(false);
   if (!w.exit_hook_installed) {
     w.exit_hook_installed = true;
+    pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
     // Registered after the writer starts, so it runs before the destructors
     // of statics built earlier: those still log, synchronously.
     std::atexit([] { jot::shutdown(); });
@@ -215,7 +276,9 @@ bool ensure_started() noexcept {
   if (s == life::stopped) return false;
   try {
     const std::lock_guard<std::mutex> lk(w.life_mu);
-    if (w.state.load() == life::never_started) start_locked(options{});
+    // The options of an earlier start (in a parent process before fork())
+    // still apply; otherwise the defaults.
+    if (w.state.load() == life::never_started) start_locked(w.opts);
   } catch (const std::exception& e) {
     report_error(fmt::format("cannot start the writer thread: {}", e.what()));
   }

@@ -116,6 +116,11 @@ pushed push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
 
 }  // namespace
 
+void forget_thread_ring_after_fork() noexcept {
+  tls_ring = nullptr;
+  if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
+}
+
 void submit_encoded(logger& lg, std::byte* entry, std::size_t size) noexcept {
   if (entry == nullptr) {
     report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,

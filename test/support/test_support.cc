@@ -20,8 +20,9 @@ namespace {
 struct temp_files {
   std::mutex mu;
   std::vector<std::string> paths;
+  pid_t owner = ::getpid();  // a child after fork() must not remove them
   ~temp_files() {
-    if (std::getenv("JOT_KEEP_TEST_FILES") != nullptr) return;
+    if (std::getenv("JOT_KEEP_TEST_FILES") != nullptr || ::getpid() != owner) return;
     for (const auto& p : paths) std::remove(p.c_str());
   }
 };

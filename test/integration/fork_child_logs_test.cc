@@ -1,0 +1,84 @@
+// A child created by fork() while other threads log can log too: every
+// record of the parent and of the child is in the file exactly once, whole,
+// and nothing the parent logged before the fork is written twice.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+#if defined(__SANITIZE_THREAD__)
+#define JOT_TEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define JOT_TEST_UNDER_TSAN 1
+#endif
+#endif
+
+namespace {
+
+TEST(fork_child_logs, parent_and_child_records_each_once) {
+#ifdef JOT_TEST_UNDER_TSAN
+  GTEST_SKIP() << "ThreadSanitizer does not support starting threads in a child of a "
+                  "multi-threaded fork (it dies by design); the plain and ASan builds run this";
+#endif
+  const std::string path = jot::test::temp_path("fork.log");
+  auto& log = jot::make_logger(
+      "fork", {jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
+
+  constexpr int per_thread = 20'000;
+  constexpr int child_records = 5'000;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 2; ++t) {
+    pool.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < per_thread; ++i) JOT_INFO(log, "parent t{} {}", t, i);
+    });
+  }
+  for (int i = 0; i < 1000; ++i) JOT_INFO(log, "before fork {}", i);
+  go = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // forks amid logging
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child: only this thread came along.
+    for (int i = 0; i < child_records; ++i) JOT_INFO(log, "child {}", i);
+    std::exit(0);  // normal exit: jot drains at exit
+  }
+  for (auto& th : pool) th.join();
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "child died: " << status;
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  JOT_INFO(log, "after fork");
+  jot::flush();
+
+  std::map<std::string, int> count;
+  for (const auto& line : jot::test::read_lines(path)) ++count[line];
+  std::vector<std::string> expected;
+  for (int i = 0; i < 1000; ++i) expected.push_back(fmt::format("before fork {}", i));
+  for (int t = 0; t < 2; ++t) {
+    for (int i = 0; i < per_thread; ++i) expected.push_back(fmt::format("parent t{} {}", t, i));
+  }
+  for (int i = 0; i < child_records; ++i) expected.push_back(fmt::format("child {}", i));
+  expected.emplace_back("after fork");
+  for (const auto& e : expected) {
+    ASSERT_EQ(count[e], 1) << "'" << e << "' appears " << count[e] << " times";
+    count.erase(e);
+  }
+  EXPECT_TRUE(count.empty()) << count.size() << " unexpected lines, e.g. '" << count.begin()->first
+                             << "'";
+}
+
+}  // namespace
