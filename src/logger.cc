@@ -1,9 +1,12 @@
 // Loggers, their registry, and error reporting.
 #include <unistd.h>
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "backend/backend.h"
 #include "jot/logger.h"
@@ -26,11 +29,26 @@ registry& reg() {
   return r.get();
 }
 
+// Reports wait in a queue; whichever thread finds no delivery under way
+// delivers them, one at a time, without holding the lock while the handler
+// runs. So the handler is never called twice at once, a handler that logs
+// or reports (even on the writer thread) never waits for itself, and the
+// writer never waits for a handler another thread is running.
 struct error_sink {
-  std::mutex mu;
+  std::mutex mu;  // held only to touch the fields below
   std::function<void(std::string_view)> handler;
-  bool in_handler = false;
+  std::deque<std::string> pending;
+  std::uint64_t suppressed = 0;
+  bool delivering = false;
 };
+
+constexpr std::size_t max_pending_reports = 1000;
+
+// Set while this thread runs the handler. A report the handler's own
+// actions raise (it logged, and the record was dropped) is not fed back to
+// it, which could go on forever: it is counted and summarised on stderr.
+constinit thread_local bool tls_in_handler = false;
+constinit thread_local std::uint64_t tls_handler_echoes = 0;
 
 error_sink& errors() {
   static detail::immortal<error_sink> e;
@@ -100,21 +118,53 @@ logger& default_logger() {
 }
 
 void report_error(std::string_view message) noexcept {
-  error_sink& e = errors();
+  if (tls_in_handler) {
+    ++tls_handler_echoes;
+    return;
+  }
   try {
-    const std::lock_guard<std::mutex> lk(e.mu);
-    if (e.in_handler) return;  // the handler itself failed: do not recurse
-    e.in_handler = true;
-    try {
-      if (e.handler) {
-        e.handler(message);
-      } else {
-        default_error_handler(message);
-      }
-    } catch (...) {
-      default_error_handler("the error handler threw");
+    error_sink& e = errors();
+    std::unique_lock<std::mutex> lk(e.mu);
+    if (e.pending.size() >= max_pending_reports) {
+      ++e.suppressed;
+      return;
     }
-    e.in_handler = false;
+    e.pending.emplace_back(message);
+    if (e.delivering) return;  // the thread delivering (perhaps this one) takes it
+    e.delivering = true;
+    while (!e.pending.empty() || e.suppressed != 0) {
+      std::string m;
+      if (e.pending.empty()) {
+        m = fmt::format("{} further error reports were dropped while the handler was busy",
+                        e.suppressed);
+        e.suppressed = 0;
+      } else {
+        m = std::move(e.pending.front());
+        e.pending.pop_front();
+      }
+      const std::function<void(std::string_view)> handler = e.handler;
+      lk.unlock();
+      tls_in_handler = true;
+      try {
+        if (handler) {
+          handler(m);
+        } else {
+          default_error_handler(m);
+        }
+      } catch (...) {
+        default_error_handler("the error handler threw");
+      }
+      tls_in_handler = false;
+      if (tls_handler_echoes != 0) {
+        default_error_handler(
+            fmt::format("the error handler's own actions raised {} more "
+                        "report(s), not passed back to it (last handled: {})",
+                        tls_handler_echoes, m));
+        tls_handler_echoes = 0;
+      }
+      lk.lock();
+    }
+    e.delivering = false;
   } catch (...) {
   }
 }
@@ -131,7 +181,7 @@ void set_all_loggers_sync(bool sync) noexcept {
 void reset_locks_after_fork() noexcept {
   ::new (&reg().mu) std::mutex;
   ::new (&errors().mu) std::mutex;
-  errors().in_handler = false;
+  errors().delivering = false;
 }
 
 void set_error_handler(std::function<void(std::string_view)> handler) {

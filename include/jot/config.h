@@ -30,8 +30,9 @@ struct options {
   /// ring is full, which does too).
   std::chrono::microseconds max_idle_sleep{50'000};
   /// Receives every problem jot meets (a sink that cannot write, a failed
-  /// allocation). Called from the thread that met it, never concurrently
-  /// with itself. Default: one line to stderr, prefixed "jot: ".
+  /// allocation). Never called twice at once: a report made while the
+  /// handler runs is delivered after it returns, by the thread running it.
+  /// It may log. Default: one line to stderr, prefixed "jot: ".
   std::function<void(std::string_view)> error_handler;
 };
 

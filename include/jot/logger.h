@@ -39,10 +39,10 @@ inline constexpr std::uint32_t state_sync = 0x100u;
 // creates the thread's ring on first use, waits for room when the ring is
 // full, moves records larger than half the ring to the heap, and writes
 // synchronously once jot has shut down. Never throws.
-void submit_encoded(logger& lg, std::byte* entry, std::size_t size) noexcept;
+void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 // For call sites with arguments that only fmt knows (a user type with a
 // fmt::formatter): formats the message on the caller and submits it.
-void submit_formatted(logger& lg, const call_site& site, fmt::string_view format,
+void submit_formatted(const logger& lg, const call_site& site, fmt::string_view format,
                       fmt::format_args args) noexcept;
 
 template <class List>
@@ -68,7 +68,7 @@ struct site_builder<type_list<Args...>> {
 };
 
 inline void write_header(std::byte* entry, std::size_t size, const call_site& site,
-                         logger* lg) noexcept {
+                         const logger* lg) noexcept {
   auto* h = reinterpret_cast<record_header*>(entry);
   h->size = static_cast<std::uint32_t>(size);
   h->kind = record_kind::record;
@@ -79,7 +79,7 @@ inline void write_header(std::byte* entry, std::size_t size, const call_site& si
 // The path for a full ring, no ring yet, a very large record, or a call
 // after shutdown: encode on the stack (or heap) and let compiled code decide.
 template <class... Args>
-[[gnu::noinline]] void log_slow(logger& lg, const call_site& site, std::size_t size,
+[[gnu::noinline]] void log_slow(const logger& lg, const call_site& site, std::size_t size,
                                 const std::size_t* lens, const Args&... args) noexcept {
   alignas(8) std::byte small[512];
   std::unique_ptr<std::byte[]> big;
@@ -97,8 +97,22 @@ template <class... Args>
   submit_encoded(lg, entry, size);
 }
 
-inline logger& as_logger(logger& l) noexcept { return l; }
-inline logger& as_logger(logger* l) noexcept { return *l; }
+inline const logger& as_logger(const logger& l) noexcept { return l; }
+inline const logger& as_logger(const logger* l) noexcept { return *l; }
+
+// The type fmt checks a format against: enums without a formatter of their
+// own are checked (and printed) as their underlying integer, since fmt 9
+// refuses scoped enums.
+template <class T, bool = std::is_enum_v<T> && !fmt::has_formatter<T, fmt::format_context>::value>
+struct check_type {
+  using type = T;
+};
+template <class T>
+struct check_type<T, true> {
+  using type = std::underlying_type_t<T>;
+};
+template <class T>
+using check_type_t = typename check_type<T>::type;
 
 }  // namespace detail
 
@@ -134,9 +148,9 @@ class logger {
   // The caller-side half of a log call (the JOT_* macros call it after the
   // level check): measure, reserve, copy, publish.
   template <class... Args>
-  void log(const detail::call_site& site, std::uint32_t state,
-           fmt::format_string<const Args&...> /*checked at compile time*/,
-           const Args&... args) noexcept {
+  void log(const detail::call_site& site,
+           fmt::format_string<const detail::check_type_t<Args>&...> /*checked at compile time*/,
+           const Args&... args) const noexcept {
     if constexpr (!detail::all_encodable_v<std::decay_t<Args>...>) {
       detail::submit_formatted(*this, site, site.format, fmt::make_format_args(args...));
     } else {
@@ -144,14 +158,21 @@ class logger {
       const std::size_t size =
           detail::align8(sizeof(detail::record_header) + detail::args_size(lens, args...));
       detail::byte_ring* ring = detail::tls_ring;
-      if (ring != nullptr && (state & detail::state_sync) == 0 && size <= ring->max_entry())
-          [[likely]] {
-        if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
-          detail::write_header(entry, size, site, this);
-          detail::encode_args(entry + sizeof(detail::record_header), lens, args...);
-          ring->commit(entry, size);
-          return;
+      if (ring != nullptr) [[likely]] {
+        ring->begin_call();
+        // Read again now that the arguments are evaluated: shutdown() may
+        // have begun meanwhile.
+        const std::uint32_t now_state = state_.load(std::memory_order_relaxed);
+        if ((now_state & detail::state_sync) == 0 && size <= ring->max_entry()) [[likely]] {
+          if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
+            detail::write_header(entry, size, site, this);
+            detail::encode_args(entry + sizeof(detail::record_header), lens, args...);
+            ring->commit(entry, size);
+            ring->end_call();
+            return;
+          }
         }
+        ring->end_call();
       }
       detail::log_slow(*this, site, size, lens, args...);
     }

@@ -9,6 +9,10 @@
 
 #include "jot/config.h"
 
+namespace jot {
+class logger;
+}
+
 namespace jot::detail {
 
 // The consumer role (reading rings, calling formatters and sinks) belongs to
@@ -16,8 +20,20 @@ namespace jot::detail {
 // a thread writing synchronously, or shutdown() draining what is left.
 std::mutex& consumer_mutex() noexcept;
 
-// True on the writer thread itself (a sink or error handler that logs).
-bool on_writer_thread() noexcept;
+// True on a thread that holds the consumer role now: the writer thread, or
+// a thread inside write_sync() or a writer-less flush(). A log call or
+// flush() from a sink, formatter or error handler on such a thread must not
+// wait for the role or for ring space.
+bool holds_consumer_role() noexcept;
+
+// Takes the consumer role for a scope (the lock must be held).
+class consumer_role_scope {
+ public:
+  consumer_role_scope() noexcept;
+  ~consumer_role_scope();
+  consumer_role_scope(const consumer_role_scope&) = delete;
+  consumer_role_scope& operator=(const consumer_role_scope&) = delete;
+};
 
 // True while the writer thread runs (it may be stopping).
 bool writer_running() noexcept;
@@ -34,8 +50,10 @@ void wake_writer_for_room() noexcept;
 std::size_t configured_ring_bytes() noexcept;
 
 // Writes one encoded entry on the calling thread, after anything still in
-// the rings: for calls after shutdown, or when the writer cannot take it.
-void write_sync(std::byte* entry, std::size_t size) noexcept;
+// the rings: for calls after shutdown. Waits while a stopping writer still
+// holds the consumer role; returns false, writing nothing, if jot has been
+// started again meanwhile (the caller then uses its ring).
+bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
 // Marks every logger, present and future, synchronous (after shutdown) or
 // asynchronous again (start after shutdown). In src/logger.cc.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -61,18 +62,21 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
     try {
       if (line == nullptr) {
         if (lines_used_ == lines_.size()) lines_.emplace_back();
-        auto& slot = lines_[lines_used_++];
+        auto& slot = lines_[lines_used_];
         slot.first = f;
         slot.second.clear();
         f->format(view, slot.second);
+        ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
       }
       s->write(view, *line);
     } catch (const std::exception& e) {
       report_error(
           fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(), e.what()));
+      continue;
     } catch (...) {
       report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
+      continue;
     }
     if (std::find(written_.begin(), written_.end(), s.get()) == written_.end()) {
       written_.push_back(s.get());
@@ -109,15 +113,25 @@ void drain_all_here() {
   queues.publish_and_reap();
 }
 
-void write_sync(std::byte* entry, std::size_t size) noexcept {
-  if (on_writer_thread()) {
-    // A sink logging while the writer stops: the writer holds the consumer
-    // lock, so this thread cannot take it again.
-    report_error("a record logged on jot's writer thread during shutdown was dropped");
-    return;
+bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
+  if (holds_consumer_role()) {
+    // A sink, formatter or error handler logging while this thread writes:
+    // the dispatcher is in the middle of a record.
+    report_error(
+        "a record logged from a sink, formatter or error handler while jot writes "
+        "synchronously was dropped");
+    return true;
   }
   try {
-    const std::lock_guard<std::mutex> role(consumer_mutex());
+    std::unique_lock<std::mutex> lock(consumer_mutex(), std::try_to_lock);
+    while (!lock.owns_lock()) {
+      // A writer holds the role: it is stopping (wait for it), or jot was
+      // started again and this call belongs in the ring.
+      if (writer_running() && (lg.state() & state_sync) == 0) return false;
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+      static_cast<void>(lock.try_lock());
+    }
+    const consumer_role_scope role;
     // Whatever the rings still hold was logged before this call.
     drain_all_here();
     wall_clock& clock = the_wall_clock();
@@ -132,6 +146,7 @@ void write_sync(std::byte* entry, std::size_t size) noexcept {
   } catch (...) {
     report_error("a record could not be written synchronously");
   }
+  return true;
 }
 
 }  // namespace jot::detail

@@ -89,7 +89,8 @@ void forget_queues_after_fork() noexcept {
   for (thread_queue* q : set.queues_) delete q;
   thread_queue* q = nullptr;
   while (inbox().pop(q)) delete q;
-  ::new (&set) queue_set;
+  set.queues_.clear();
+  set.heap_.clear();
   forget_thread_ring_after_fork();
 }
 

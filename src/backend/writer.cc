@@ -38,7 +38,6 @@ struct writer_state {
   std::atomic<life> state{life::never_started};
   options opts;
   std::thread thread;
-  std::thread::id thread_id;
   bool exit_hook_installed = false;
 
   std::mutex mu;  // guards the fields below
@@ -74,10 +73,10 @@ std::mutex& fork_mutex() noexcept {
   return mu.get();
 }
 
-constinit thread_local bool tls_is_writer = false;
+constinit thread_local bool tls_consumer = false;
 
 void run_writer() {
-  tls_is_writer = true;
+  const consumer_role_scope role_for_life;
   writer_state& w = ws();
   const std::unique_lock<std::mutex> role(consumer_mutex());
   name_current_thread(w.opts.writer_name);
@@ -102,8 +101,11 @@ void run_writer() {
     // Held while rings are read and sinks written; fork() waits for it
     // (see prepare_fork()), so a child never inherits half a write.
     std::unique_lock<std::mutex> working(fork_mutex());
-    queues.adopt();
+    // The clock first: a ring registered after this reading can only hold
+    // records stamped after it, so adopting later cannot let one slip
+    // under the horizon.
     const std::uint64_t now = ticks_ordered();
+    queues.adopt();
     const std::uint64_t limit = queues.horizon(now, margin);
 
     // While a flush waits, emit only what it waits for: records that keep
@@ -212,7 +214,6 @@ void child_after_fork() noexcept {
   ::new (&fork_mutex()) std::mutex;
   ::new (&consumer_mutex()) std::mutex;
   ::new (&w.thread) std::thread;  // the parent's writer is not in this process
-  w.thread_id = {};
   w.stop = false;
   w.room_wanted = false;
   w.flush_requested = w.flush_completed = w.flush_target = 0;
@@ -225,6 +226,12 @@ void child_after_fork() noexcept {
 void start_locked(const options& opts) {
   writer_state& w = ws();
   choose_tick_source(opts.clock);
+  if (opts.clock == clock_source::system &&
+      g_tick_source.load() != static_cast<int>(tick_source::monotonic)) {
+    report_error(
+        "options::clock = system is ignored: the clock was fixed by an earlier log call "
+        "or flush(); call start() first");
+  }
   if (opts.error_handler) set_error_handler(opts.error_handler);
   w.opts = opts;
   w.ring_bytes.store(opts.ring_bytes);
@@ -233,7 +240,6 @@ void start_locked(const options& opts) {
     w.stop = false;
   }
   w.thread = std::thread(run_writer);
-  w.thread_id = w.thread.get_id();
   w.state.store(life::running, std::memory_order_release);
   set_all_loggers_sync(false);
   if (!w.exit_hook_installed) {
@@ -252,7 +258,10 @@ std::mutex& consumer_mutex() noexcept {
   return mu.get();
 }
 
-bool on_writer_thread() noexcept { return tls_is_writer; }
+bool holds_consumer_role() noexcept { return tls_consumer; }
+
+consumer_role_scope::consumer_role_scope() noexcept { tls_consumer = true; }
+consumer_role_scope::~consumer_role_scope() { tls_consumer = false; }
 
 bool writer_running() noexcept {
   return ws().state.load(std::memory_order_acquire) == life::running;
@@ -304,8 +313,9 @@ bool running() noexcept { return detail::writer_running(); }
 
 void flush() noexcept {
   detail::writer_state& w = ws();
+  // From a sink, formatter or error handler: this thread is the one writing.
+  if (detail::holds_consumer_role()) return;
   if (w.state.load(std::memory_order_acquire) == life::running) {
-    if (std::this_thread::get_id() == w.thread_id) return;  // a sink or formatter logged
     const std::uint64_t target = detail::ticks_ordered();
     std::unique_lock<std::mutex> lk(w.mu);
     if (!w.stop) {
@@ -320,7 +330,8 @@ void flush() noexcept {
   }
   // No writer: drain what is left and flush on this thread.
   try {
-    const std::lock_guard<std::mutex> role(detail::consumer_mutex());
+    const std::lock_guard<std::mutex> lock(detail::consumer_mutex());
+    const detail::consumer_role_scope role;
     detail::drain_all_here();
     detail::dispatcher& d = detail::the_dispatcher();
     d.flush_written_sinks();
@@ -334,13 +345,17 @@ void shutdown() noexcept {
   try {
     const std::lock_guard<std::mutex> lk(w.life_mu);
     if (w.state.load() != life::running) return;
-    if (std::this_thread::get_id() == w.thread_id) {
-      report_error("shutdown() called from the writer thread (from a sink?): ignored");
+    if (detail::holds_consumer_role()) {
+      report_error("shutdown() called from a sink, formatter or error handler: ignored");
       return;
     }
     // From here on, calls write synchronously; they wait for the consumer
     // role until the writer has drained and stopped.
     detail::set_all_loggers_sync(true);
+    // Every call that read the old state has its ring's in-flight flag
+    // visible by now (see byte_ring::begin_call()), so the writer's last
+    // drain waits for it.
+    detail::process_wide_barrier();
     {
       const std::lock_guard<std::mutex> g(w.mu);
       w.stop = true;
@@ -348,7 +363,6 @@ void shutdown() noexcept {
     w.wake.notify_one();
     w.thread.join();
     w.state.store(life::stopped, std::memory_order_release);
-    w.thread_id = {};
     w.flushed.notify_all();
   } catch (...) {
     report_error("shutdown failed");

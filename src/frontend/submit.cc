@@ -58,26 +58,30 @@ byte_ring* register_thread() noexcept {
 
 enum class pushed { yes, dropped, no_writer };
 
-// Waits for room: spin briefly, then yield, then sleep in short steps.
-// no_writer if the writer stopped meanwhile (the caller then writes
-// synchronously).
-pushed push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) noexcept {
+// Between ring.begin_call() and end_call(): waits for room, spinning
+// briefly, then yielding, then sleeping in short steps. While it waits the
+// call is not "in flight" (the writer must not hold its horizon, or a
+// shutdown, for a caller that only waits), and afterwards it looks at the
+// logger's state again. no_writer: write synchronously instead.
+pushed push_blocking(byte_ring& ring, const logger& lg, const std::byte* entry,
+                     std::size_t size) noexcept {
   for (unsigned i = 0;; ++i) {
     if (std::byte* dst = ring.try_reserve(size)) {
       std::memcpy(dst, entry, size);
       ring.commit(dst, size);
       return pushed::yes;
     }
-    if (!writer_running()) return pushed::no_writer;
-    if (on_writer_thread()) {
-      // A sink or error handler logging on the writer itself: only this
-      // thread could make room, so waiting would never end.
+    if (holds_consumer_role()) {
+      // A sink, formatter or error handler logging on the thread that
+      // writes: only this thread could make room, so waiting never ends.
       report_error(
-          "a record logged on jot's writer thread (from a sink or error handler) was dropped: "
-          "its ring is full");
+          "a record logged from a sink, formatter or error handler was dropped: its ring is "
+          "full and only the thread that logged it could empty it");
       return pushed::dropped;
     }
+    if (!writer_running()) return pushed::no_writer;
     if (i == 0) wake_writer_for_room();
+    ring.end_call();
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
@@ -87,12 +91,14 @@ pushed push_blocking(byte_ring& ring, const std::byte* entry, std::size_t size) 
     } else {
       std::this_thread::sleep_for(std::chrono::microseconds(i < 256 ? 10 : 100));
     }
+    ring.begin_call();
+    if ((lg.state() & state_sync) != 0) return pushed::no_writer;
   }
 }
 
 // A record too large for the ring: its bytes move to the heap and the ring
 // carries a pointer, so it keeps its place in the thread's order.
-pushed push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
+pushed push_indirect(byte_ring& ring, const logger& lg, const std::byte* entry,
                      std::size_t size) noexcept {
   std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
   if (!heap) {
@@ -109,7 +115,7 @@ pushed push_indirect(byte_ring& ring, logger& lg, const std::byte* entry,
   h->log = &lg;
   const heap_payload payload{heap.get(), size};
   std::memcpy(small + sizeof(record_header), &payload, sizeof payload);
-  const pushed result = push_blocking(ring, small, sizeof small);
+  const pushed result = push_blocking(ring, lg, small, sizeof small);
   if (result == pushed::yes) static_cast<void>(heap.release());  // the writer frees it
   return result;
 }
@@ -121,30 +127,46 @@ void forget_thread_ring_after_fork() noexcept {
   if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
 }
 
-void submit_encoded(logger& lg, std::byte* entry, std::size_t size) noexcept {
+void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {
   if (entry == nullptr) {
     report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,
                              lg.name()));
     return;
   }
-  if ((lg.state() & state_sync) == 0) {
-    byte_ring* ring = tls_ring != nullptr ? tls_ring : register_thread();
+  if (size > max_record_size) {
+    report_error(
+        fmt::format("a record of {} bytes from logger '{}' is lost: records are limited "
+                    "to 4 GiB",
+                    size, lg.name()));
+    return;
+  }
+  for (;;) {
+    byte_ring* ring = tls_ring;
+    if (ring == nullptr && (lg.state() & state_sync) == 0) ring = register_thread();
     if (ring != nullptr) {
-      const pushed result = size <= ring->max_entry() ? push_blocking(*ring, entry, size)
-                                                      : push_indirect(*ring, lg, entry, size);
-      if (result != pushed::no_writer) return;
-    } else if (writer_running()) {
+      ring->begin_call();
+      if ((lg.state() & state_sync) == 0) {
+        const pushed result = size <= ring->max_entry() ? push_blocking(*ring, lg, entry, size)
+                                                        : push_indirect(*ring, lg, entry, size);
+        if (result != pushed::no_writer) {
+          ring->end_call();
+          return;
+        }
+      }
+      ring->end_call();
+    } else if (writer_running() && (lg.state() & state_sync) == 0) {
       // The ring could not be made (reported); writing synchronously would
       // wait for the writer's consumer role until shutdown.
       report_error(
           fmt::format("a record from logger '{}' is lost: this thread has no ring", lg.name()));
       return;
     }
+    // False only if jot was started again meanwhile: then the ring again.
+    if (write_sync(lg, entry, size)) return;
   }
-  write_sync(entry, size);
 }
 
-void submit_formatted(logger& lg, const call_site& site, fmt::string_view format,
+void submit_formatted(const logger& lg, const call_site& site, fmt::string_view format,
                       fmt::format_args args) noexcept {
   try {
     fmt::memory_buffer message;

@@ -1,11 +1,14 @@
 #include "platform/thread.h"
 
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -41,6 +44,13 @@ void pin_current_thread(int cpu) noexcept {
   if (const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set); rc != 0) {
     report_error(fmt::format("cannot pin the writer thread to CPU {}: {}", cpu, error_text(rc)));
   }
+}
+
+void process_wide_barrier() noexcept {
+  static const bool registered =
+      ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+  if (registered && ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 }  // namespace jot::detail

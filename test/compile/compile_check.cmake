@@ -1,12 +1,19 @@
-# Compiles SOURCE twice with the project's compiler: as written (must
-# succeed) and with JOT_EXPECT_ERROR defined (must fail).
-foreach(mode ok error)
+# Compiles SOURCE with the project's compiler: as written (must succeed,
+# with EXTRA_FLAGS), and, unless ONLY_OK is set, with JOT_EXPECT_ERROR
+# defined (must fail).
+set(modes ok error)
+if(ONLY_OK)
+  set(modes ok)
+endif()
+separate_arguments(extra UNIX_COMMAND "${EXTRA_FLAGS}")
+foreach(mode ${modes})
   set(defs "")
   if(mode STREQUAL "error")
     set(defs -DJOT_EXPECT_ERROR)
   endif()
   execute_process(
-    COMMAND ${COMPILER} -std=c++20 -fsyntax-only ${defs} -I${INCLUDE} ${FMT_INCLUDES} ${SOURCE}
+    COMMAND ${COMPILER} -std=c++20 -fsyntax-only ${extra} ${defs} -I${INCLUDE} ${FMT_INCLUDES}
+            ${SOURCE}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(mode STREQUAL "ok" AND NOT rc EQUAL 0)
     message(FATAL_ERROR "${SOURCE} should compile without JOT_EXPECT_ERROR:\n${err}")

@@ -61,8 +61,11 @@ TEST(round_trip_types, file_holds_what_fmt_would_print) {
       fmt::format("bool {} char {} ptr {}", true, 'z', static_cast<const void*>(&x)));
   JOT_WARN(log, "strings {} {} {} {} {}", "literal", s, sv, null_str, std::string());
   expected.push_back(fmt::format("strings {} {} {} {} {}", "literal", s, sv, "(null)", ""));
-  JOT_ERROR(log, "enum {}", static_cast<int>(color::green));
-  expected.push_back("enum 2");
+  JOT_ERROR(log, "enum {} {}", color::green, color::red);  // scoped: printed as underlying
+  expected.push_back("enum 2 1");
+  const jot::logger& read_only = log;
+  JOT_INFO(read_only, "through a const logger {}", 9);
+  expected.push_back("through a const logger 9");
   JOT_CRITICAL(log, "user type {} {:c}", money{1234}, money{5});
   expected.push_back("user type $12.34 5c");
   JOT_INFO(log, "no arguments at all");

@@ -67,16 +67,29 @@ class byte_ring {
     return buf_ + off;
   }
 
-  // Stamps the entry at `entry` (returned by try_reserve) with the time and
-  // publishes it. The in-flight flag is raised before the time is read and
-  // cleared after the entry is visible, so the writer knows not to emit past
-  // a record whose time is taken but which it cannot see yet.
-  void commit(std::byte* entry, std::size_t n) noexcept {
+  // Brackets a log call on the producer (begin_call() before the logger's
+  // state is read, end_call() after commit). While the flag is raised the
+  // writer neither emits past the time the ring was last seen clear nor
+  // calls the ring idle, so:
+  // - a record whose time is read but which is not yet visible is never
+  //   overtaken by later records of other threads (see queue_set::horizon);
+  // - shutdown(), which marks the loggers synchronous and then runs a
+  //   process-wide barrier, cannot finish its last drain while a call that
+  //   read the old state is still on its way into the ring.
+  // Only a compiler barrier follows the store: the writer's side pays for
+  // the ordering (membarrier, or its ordering margin).
+  void begin_call() noexcept {
     in_flight_.store(1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+  }
+  void end_call() noexcept { in_flight_.store(0, std::memory_order_release); }
+
+  // Stamps the entry at `entry` (returned by try_reserve) with the time and
+  // publishes it. Called between begin_call() and end_call().
+  void commit(std::byte* entry, std::size_t n) noexcept {
     reinterpret_cast<record_header*>(entry)->ticks = ticks();
     write_local_ += n;
     write_pos_.store(write_local_, std::memory_order_release);
-    in_flight_.store(0, std::memory_order_release);
   }
 
   // ---- consumer -----------------------------------------------------------

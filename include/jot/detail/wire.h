@@ -59,7 +59,7 @@ struct record_header {
   std::uint32_t size;  // bytes of this entry including the header
   record_kind kind;
   const call_site* site;
-  logger* log;
+  const logger* log;
   std::uint64_t ticks;  // detail::ticks() at commit
 };
 static_assert(sizeof(record_header) == 32);
@@ -70,6 +70,9 @@ struct heap_payload {
   std::byte* data;  // header + arguments, allocated with new std::byte[]
   std::uint64_t size;
 };
+
+// record_header::size is 32 bits: a larger record is reported and dropped.
+inline constexpr std::size_t max_record_size = 0xFFFFFFF8u;
 
 constexpr std::size_t align8(std::size_t n) noexcept { return (n + 7) & ~std::size_t{7}; }
 
