@@ -49,7 +49,7 @@ std::uint64_t minus(std::uint64_t a, std::uint64_t b) noexcept { return a > b ? 
 std::uint64_t queue_set::horizon(std::uint64_t now, std::uint64_t margin) noexcept {
   std::uint64_t limit = minus(now, margin);
   for (thread_queue* q : queues_) {
-    if (!q->ring.in_flight()) {
+    if (!q->ring.stamping()) {
       q->clear_seen = now;
     } else {
       // A record is being stamped; its time is after the last moment the
@@ -77,7 +77,7 @@ void queue_set::publish_and_reap() {
 
 bool queue_set::idle() noexcept {
   for (thread_queue* q : queues_) {
-    if (q->ring.in_flight() || !q->ring.empty()) return false;
+    if (q->ring.in_call() || !q->ring.empty()) return false;
   }
   return true;
 }

@@ -12,8 +12,8 @@ foreach(mode ${modes})
     set(defs -DJOT_EXPECT_ERROR)
   endif()
   execute_process(
-    COMMAND ${COMPILER} -std=c++20 -fsyntax-only ${extra} ${defs} -I${INCLUDE} ${FMT_INCLUDES}
-            ${SOURCE}
+    COMMAND ${COMPILER} -std=c++20 -c -o ${CMAKE_CURRENT_BINARY_DIR}/compile_check_${mode}.o
+            ${extra} ${defs} -I${INCLUDE} ${FMT_INCLUDES} ${SOURCE}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(mode STREQUAL "ok" AND NOT rc EQUAL 0)
     message(FATAL_ERROR "${SOURCE} should compile without JOT_EXPECT_ERROR:\n${err}")

@@ -67,16 +67,18 @@ class byte_ring {
     return buf_ + off;
   }
 
-  // Brackets a log call on the producer (begin_call() before the logger's
-  // state is read, end_call() after commit). While the flag is raised the
-  // writer neither emits past the time the ring was last seen clear nor
-  // calls the ring idle, so:
-  // - a record whose time is read but which is not yet visible is never
-  //   overtaken by later records of other threads (see queue_set::horizon);
-  // - shutdown(), which marks the loggers synchronous and then runs a
-  //   process-wide barrier, cannot finish its last drain while a call that
-  //   read the old state is still on its way into the ring.
-  // Only a compiler barrier follows the store: the writer's side pays for
+  // The producer's call state, in one word the writer reads when it polls:
+  //   0  no call under way;
+  //   1  a call is under way (begin_call() ... end_call()): shutdown()
+  //      marks the loggers synchronous, runs a process-wide barrier, and
+  //      its last drain waits until no ring shows a call, so a call that
+  //      read the old state cannot commit after the last drain;
+  //   2  a record's time is read but the record may not be visible yet
+  //      (commit() ... end_call()): the writer emits nothing later than the
+  //      moment it last saw the ring in another state (queue_set::horizon),
+  //      so no record is overtaken. Only this short state holds the writer
+  //      back; a thread logging without pause is mostly in state 1.
+  // Only compiler barriers follow the stores: the writer's side pays for
   // the ordering (membarrier, or its ordering margin).
   void begin_call() noexcept {
     in_flight_.store(1, std::memory_order_relaxed);
@@ -87,6 +89,8 @@ class byte_ring {
   // Stamps the entry at `entry` (returned by try_reserve) with the time and
   // publishes it. Called between begin_call() and end_call().
   void commit(std::byte* entry, std::size_t n) noexcept {
+    in_flight_.store(2, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     reinterpret_cast<record_header*>(entry)->ticks = ticks();
     write_local_ += n;
     write_pos_.store(write_local_, std::memory_order_release);
@@ -105,7 +109,10 @@ class byte_ring {
     const std::uint64_t n = read_local_ - read_pos_.load(std::memory_order_relaxed);
     return n;  // less than the capacity, which is a size_t
   }
-  bool in_flight() const noexcept { return in_flight_.load(std::memory_order_acquire) != 0; }
+  // A call is under way (state 1 or 2).
+  bool in_call() const noexcept { return in_flight_.load(std::memory_order_acquire) != 0; }
+  // A record is being stamped (state 2).
+  bool stamping() const noexcept { return in_flight_.load(std::memory_order_acquire) == 2; }
   // True if the producer has published nothing beyond what was read.
   bool empty() noexcept;
   // Bytes published by the producer and not yet given back (approximate
