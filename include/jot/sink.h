@@ -46,7 +46,9 @@ struct file_options {
 /// error handler and opening is tried again at most once a second; records
 /// wait in memory meanwhile, up to 16 MiB, after which further records are
 /// counted as lost and the count is reported once the file opens. A failed
-/// write is reported once per kind of failure, and its bytes are lost.
+/// write is reported once per kind of failure, and its bytes are lost. A
+/// file deleted or renamed underneath (log rotation) is noticed at a flush,
+/// at most once a second, reported, and created again.
 std::shared_ptr<sink> file_sink(std::string path, file_options options = {});
 
 enum class console_stream { out, err };

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -47,6 +48,7 @@ class file_sink_impl final : public sink {
 
   void flush() override {
     if (out_.fd() < 0 && !open_if_due()) return;
+    reopen_if_replaced();
     out_.drain();
   }
 
@@ -68,6 +70,12 @@ class file_sink_impl final : public sink {
       return false;
     }
     out_.set_fd(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) {
+      dev_ = st.st_dev;
+      ino_ = st.st_ino;
+    }
+    last_replace_check_ns_ = detail::monotonic_ns();
     if (reported_) {
       report_error(
           fmt::format("file {}: opened after earlier failure; {} records were lost "
@@ -78,6 +86,23 @@ class file_sink_impl final : public sink {
     reported_ = false;
     lost_records_ = 0;
     return true;
+  }
+
+  // A file deleted or renamed underneath (log rotation) is noticed at a
+  // flush, at most once a second, and the path opened anew; what is still
+  // buffered goes to the new file.
+  void reopen_if_replaced() {
+    const std::int64_t now = detail::monotonic_ns();
+    if (now - last_replace_check_ns_ < reopen_interval_ns) return;
+    last_replace_check_ns_ = now;
+    struct stat by_path {};
+    if (::stat(path_.c_str(), &by_path) == 0 && by_path.st_dev == dev_ && by_path.st_ino == ino_) {
+      return;
+    }
+    report_error(fmt::format("file {}: removed or replaced (rotated?); opening it again", path_));
+    ::close(out_.fd());
+    out_.set_fd(-1);
+    open();
   }
 
   bool open_if_due() {
@@ -91,6 +116,9 @@ class file_sink_impl final : public sink {
   bool reported_ = false;
   std::uint64_t lost_records_ = 0;
   std::int64_t last_attempt_ns_ = 0;
+  std::int64_t last_replace_check_ns_ = 0;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
   detail::fd_writer out_;
 };
 

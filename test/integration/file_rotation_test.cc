@@ -1,0 +1,46 @@
+// A log file renamed (rotated) or deleted underneath is noticed: the error
+// handler hears of it and later records go to a new file at the path.
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace {
+
+TEST(file_rotation, renamed_and_deleted_files_are_created_again) {
+  jot::test::error_log errors;
+  jot::options opts;
+  opts.error_handler = errors.handler();
+  ASSERT_TRUE(jot::start(opts));
+  const std::string path = jot::test::temp_path("rotate.log");
+  const std::string rotated = jot::test::temp_path("rotate.log.1");
+  auto& log = jot::make_logger(
+      "rotate", {jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
+
+  JOT_INFO(log, "before rotation");
+  jot::flush();
+  ASSERT_EQ(std::rename(path.c_str(), rotated.c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // checks run once a second
+  JOT_INFO(log, "after rotation");
+  jot::flush();
+  EXPECT_EQ(jot::test::read_lines(rotated), std::vector<std::string>{"before rotation"});
+  EXPECT_EQ(jot::test::read_lines(path), std::vector<std::string>{"after rotation"});
+
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  JOT_INFO(log, "after deletion");
+  jot::flush();
+  EXPECT_EQ(jot::test::read_lines(path), std::vector<std::string>{"after deletion"});
+
+  std::size_t reports = 0;
+  for (const auto& m : errors.snapshot()) {
+    if (m.find(path + ": removed or replaced") != std::string::npos) ++reports;
+  }
+  EXPECT_EQ(reports, 2u);
+}
+
+}  // namespace
