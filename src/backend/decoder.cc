@@ -100,7 +100,12 @@ struct plain_writer {
     out.append(s.data(), s.data() + s.size());
   }
   void operator()(char c) const { out.push_back(c); }
-  void operator()(std::string_view s) const { out.append(s.data(), s.data() + s.size()); }
+  void operator()(std::string_view s) const {
+    // One resize and one copy: fmt's buffer append copies in a loop.
+    const std::size_t old = out.size();
+    out.resize(old + s.size());
+    if (!s.empty()) std::memcpy(out.data() + old, s.data(), s.size());
+  }
   template <class T>
   void operator()(T v) const {
     if constexpr (std::is_integral_v<T>) {

@@ -198,7 +198,7 @@ class pattern_formatter_impl final : public formatter {
         detail::append_escaped_text(out, r.thread_name);
         break;
       case token::file:
-        out.append(base_name(r.file));
+        out.append(cached_base_name(r.file));
         break;
       case token::path:
         out.append(r.file);
@@ -207,7 +207,7 @@ class pattern_formatter_impl final : public formatter {
         append_uint(out, r.line);
         break;
       case token::source:
-        out.append(base_name(r.file));
+        out.append(cached_base_name(r.file));
         out.push_back(':');
         append_uint(out, r.line);
         break;
@@ -220,8 +220,20 @@ class pattern_formatter_impl final : public formatter {
     }
   }
 
+  // File names are __FILE__ strings, the same pointer for every record of
+  // a call site: the base name is looked up once per file, not per record.
+  std::string_view cached_base_name(std::string_view file) {
+    if (file.data() != last_file_.data() || file.size() != last_file_.size()) {
+      last_file_ = file;
+      last_base_ = base_name(file);
+    }
+    return last_base_;
+  }
+
   std::vector<segment> segments_;
   detail::time_cache time_;
+  std::string_view last_file_;
+  std::string_view last_base_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "format/timestamp.h"
 
+#include <cstdint>
+#include <cstring>
 #include <ctime>
 
 namespace jot::detail {
@@ -11,13 +13,29 @@ void put2(char* p, int v) {
   p[1] = static_cast<char>('0' + v % 10);
 }
 
+// "00" to "99", for writing two digits at a time.
+constexpr char digit_pairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546"
+    "4748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293"
+    "949596979899";
+
+// Writes ".NNNNNNNNN" (10 characters) at p.
+void put_nanos(char* p, std::int64_t nanos) {
+  auto v = static_cast<std::uint32_t>(nanos);
+  p[0] = '.';
+  p[9] = static_cast<char>('0' + v % 10);
+  v /= 10;
+  for (int i = 7; i >= 1; i -= 2) {
+    const std::uint32_t two = v % 100;
+    v /= 100;
+    p[i] = digit_pairs[2 * two];
+    p[i + 1] = digit_pairs[2 * two + 1];
+  }
+}
+
 void append_nanos(std::string& out, std::int64_t nanos) {
   char digits[10];
-  digits[0] = '.';
-  for (int i = 9; i >= 1; --i) {
-    digits[i] = static_cast<char>('0' + nanos % 10);
-    nanos /= 10;
-  }
+  put_nanos(digits, nanos);
   out.append(digits, 10);
 }
 
@@ -77,10 +95,13 @@ void time_cache::append_time(std::string& out, std::int64_t ns) {
 
 void time_cache::append_timestamp(std::string& out, std::int64_t ns) {
   update(ns);
-  out.append(date_, sizeof date_);
-  out.push_back(' ');
-  out.append(clock_, sizeof clock_);
-  append_nanos(out, nanos_);
+  // One append of the whole 29 characters.
+  char buf[29];
+  std::memcpy(buf, date_, sizeof date_);
+  buf[10] = ' ';
+  std::memcpy(buf + 11, clock_, sizeof clock_);
+  put_nanos(buf + 19, nanos_);
+  out.append(buf, sizeof buf);
 }
 
 void time_cache::append_iso8601(std::string& out, std::int64_t ns) {
