@@ -26,7 +26,7 @@ void put_nanos(char* p, std::int64_t nanos) {
   p[9] = static_cast<char>('0' + v % 10);
   v /= 10;
   for (int i = 7; i >= 1; i -= 2) {
-    const std::uint32_t two = v % 100;
+    const std::size_t two = v % 100;
     v /= 100;
     p[i] = digit_pairs[2 * two];
     p[i + 1] = digit_pairs[2 * two + 1];
