@@ -2,9 +2,7 @@
 
 #include <cstdint>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "format/scan.h"
 
 namespace jot::detail {
 
@@ -13,30 +11,9 @@ namespace {
 constexpr char hex_digits[] = "0123456789abcdef";
 constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// The offset of the first byte at or after `i` that is not plain printable
-// ASCII other than '"' and '\\', or n. Most text is plain: 16 bytes at a time.
+// Plain printable ASCII other than '"' and '\\' is copied in runs.
 std::size_t next_special(const char* s, std::size_t i, std::size_t n) noexcept {
-#if defined(__SSE2__)
-  const __m128i controls = _mm_set1_epi8(0x1F);
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i del = _mm_set1_epi8(0x7F);
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-    __m128i hit = _mm_cmpeq_epi8(_mm_max_epu8(v, controls), controls);  // v <= 0x1F
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, quote));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, backslash));
-    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, del));
-    // Bytes >= 0x80 have their top bit set: movemask of v itself.
-    const int mask = _mm_movemask_epi8(hit) | _mm_movemask_epi8(v);
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-  }
-#endif
-  for (; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) return i;
-  }
-  return n;
+  return find_special<true, '"', '\\', '\x7f'>(s, i, n);
 }
 
 // The length of the well-formed UTF-8 sequence starting at s[i] (2 to 4),
