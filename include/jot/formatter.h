@@ -29,7 +29,7 @@ class config_error : public std::invalid_argument {
 };
 
 /// The default pattern:
-/// "2026-11-22 07:26:06.123456789 INFO  [1234] app: message (main.cc:12)".
+/// "2026-11-22 07:26:06.123456789 INFO  [1234] app: order 17 paid id=17 (main.cc:12)".
 inline constexpr std::string_view default_pattern =
     "{timestamp} {level:<5} [{thread_id}] {logger}: {message} ({source})";
 
@@ -51,9 +51,92 @@ inline constexpr std::string_view default_pattern =
 /// A token may carry an alignment and width, as in `{level:<5}` or
 /// `{thread_id:>7}`; `{{` and `}}` are literal braces. A line end is added.
 /// Newlines and other control characters in the message are written as
-/// `\n`, `\t`, `\x1b`..., so no message can forge a log line.
+/// `\n`, `\t`, `\x1b`..., so no message can forge a log line; field values
+/// are quoted and escaped as in logfmt, for the same reason.
 /// Throws config_error for an unknown token or an unbalanced brace.
 std::shared_ptr<formatter> pattern_formatter(std::string_view pattern = default_pattern,
                                              time_zone tz = time_zone::utc);
+
+/// Member names of the JSON formatter's standard members, in the order
+/// they are written. An empty name leaves that member out. The defaults
+/// follow OpenTelemetry's log data model and semantic conventions.
+struct json_keys {
+  std::string_view timestamp = "timestamp";  // RFC 3339, UTC, nanoseconds
+  std::string_view level = "level";          // "info"
+  std::string_view severity_number = "severity_number";  // OpenTelemetry: 9 for info
+  std::string_view logger = "logger";
+  std::string_view message = "message";  // rendered
+  std::string_view message_template = "message_template";  // the format as written
+  std::string_view thread_id = "thread.id";
+  std::string_view thread_name = "thread.name";  // left out when the thread has none
+  std::string_view file = "code.file.path";
+  std::string_view line = "code.line.number";
+  std::string_view function = "code.function.name";
+};
+
+/// Elastic Common Schema names, for Elasticsearch and Kibana.
+inline constexpr json_keys ecs_keys{
+    .timestamp = "@timestamp",
+    .level = "log.level",
+    .severity_number = "",
+    .logger = "log.logger",
+    .message = "message",
+    .message_template = "",
+    .thread_id = "process.thread.id",
+    .thread_name = "process.thread.name",
+    .file = "log.origin.file.name",
+    .line = "log.origin.file.line",
+    .function = "log.origin.function",
+};
+
+struct json_options {
+  json_keys keys = {};
+  /// If not empty, the fields go into one object member of this name
+  /// (`"attributes": {...}`) instead of beside the standard members.
+  std::string_view fields_key = {};
+};
+
+/// JSON lines: one object per record, one record per line, always valid
+/// UTF-8 JSON whatever bytes the record held.
+///
+///     {"timestamp":"2026-11-22T07:26:06.123456789Z","level":"info",
+///      "severity_number":9,"logger":"orders","message":"order 17 paid 9.50",
+///      "message_template":"order {id} paid {amount:.2f}","thread.id":4242,
+///      "code.file.path":"src/orders.cc","code.line.number":12,
+///      "code.function.name":"pay","id":17,"amount":9.5}
+///
+/// (on one line). Values keep their types: integers and floats are JSON
+/// numbers (NaN and infinities are the strings "NaN", "Infinity",
+/// "-Infinity"), booleans are booleans, an empty optional is null,
+/// containers are arrays, maps are objects (non-string keys written as
+/// their text), durations are strings as the message shows them ("250ms"),
+/// time points RFC 3339 strings. A field whose key is also a standard
+/// member's is written as "fields.<key>"; when several fields share a key,
+/// the last one (the call's over scope's over bound) wins.
+std::shared_ptr<formatter> json_formatter(json_options options = {});
+
+struct logfmt_options {
+  bool with_thread = false;  // thread_id=...
+  bool with_source = false;  // source=file.cc:12
+};
+
+/// logfmt: `time=2026-11-22T07:26:06.123456789Z level=info logger=orders
+/// msg="order 17 paid 9.50" id=17 amount=9.5`. A value is written bare if
+/// it is not empty and holds no space, `=`, `"`, `\` or control character;
+/// otherwise it is quoted, with `"`, `\` and control characters escaped
+/// (`\n`, `\t`, `\u001b`...). Keys are written as given, with characters
+/// other than letters, digits and `_ . - / @` replaced by `_`. Containers
+/// are written as their text, quoted.
+std::shared_ptr<formatter> logfmt_formatter(logfmt_options options = {});
+
+/// For formatters of your own: appends `v` as the text formatters show it
+/// (strings raw and unescaped, containers as `[1, 2]` and `{"k": 1}`, time
+/// points in RFC 3339).
+void append_value_text(std::string& out, const value& v);
+/// Appends `v` as a JSON value (see json_formatter for the mapping).
+void append_value_json(std::string& out, const value& v);
+/// Appends `s` as a quoted JSON string: valid JSON and UTF-8 whatever the
+/// bytes.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace jot
