@@ -61,11 +61,11 @@ std::shared_ptr<formatter> pattern_formatter(std::string_view pattern = default_
 /// they are written. An empty name leaves that member out. The defaults
 /// follow OpenTelemetry's log data model and semantic conventions.
 struct json_keys {
-  std::string_view timestamp = "timestamp";  // RFC 3339, UTC, nanoseconds
-  std::string_view level = "level";          // "info"
+  std::string_view timestamp = "timestamp";              // RFC 3339, UTC, nanoseconds
+  std::string_view level = "level";                      // "info"
   std::string_view severity_number = "severity_number";  // OpenTelemetry: 9 for info
   std::string_view logger = "logger";
-  std::string_view message = "message";  // rendered
+  std::string_view message = "message";                    // rendered
   std::string_view message_template = "message_template";  // the format as written
   std::string_view thread_id = "thread.id";
   std::string_view thread_name = "thread.name";  // left out when the thread has none

@@ -21,6 +21,7 @@ namespace jot {
 
 class sink;
 class logger;
+class bound_logger;
 
 namespace detail {
 
@@ -34,53 +35,88 @@ inline constexpr std::uint32_t state_level_mask = 0xFFu;
 // Set once jot has shut down: calls format and write on the caller.
 inline constexpr std::uint32_t state_sync = 0x100u;
 
+// The calling thread's scope fields (jot::scope): self-describing bytes,
+// see context.h. Constant-initialised like tls_ring.
+struct scope_state {
+  const std::byte* data = nullptr;
+  std::uint32_t size = 0;
+};
+extern constinit thread_local scope_state tls_scope;
+
 // Compiled in src/frontend/. `entry` is a whole encoded entry (header and
 // arguments, `size` bytes, a multiple of 8) in the caller's memory; this
 // creates the thread's ring on first use, waits for room when the ring is
 // full, moves records larger than half the ring to the heap, and writes
 // synchronously once jot has shut down. Never throws.
 void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept;
-// For call sites with arguments that only fmt knows (a user type with a
-// fmt::formatter): formats the message on the caller and submits it.
-void submit_formatted(const logger& lg, const call_site& site, fmt::string_view format,
-                      fmt::format_args args) noexcept;
+
+// Formats one argument of a user type on the caller, with the spec of its
+// placeholder, into a per-thread buffer that stays valid until the
+// enclosing caller_text_scope ends. Never throws: a format error becomes
+// the text of the error.
+std::string_view format_on_caller(std::string_view spec, fmt::format_args args) noexcept;
+std::size_t caller_text_mark() noexcept;
+void caller_text_release(std::size_t mark) noexcept;
+struct caller_text_scope {
+  std::size_t mark = caller_text_mark();
+  caller_text_scope() = default;
+  caller_text_scope(const caller_text_scope&) = delete;
+  caller_text_scope& operator=(const caller_text_scope&) = delete;
+  ~caller_text_scope() { caller_text_release(mark); }
+};
 
 template <class List>
 struct site_builder;
 template <class... Args>
 struct site_builder<type_list<Args...>> {
-  static consteval call_site make(level lvl, std::string_view format, const char* file,
-                                  std::uint32_t line, const char* function) {
+  static consteval call_site make(level lvl, std::string_view format,
+                                  std::string_view message_template, const std::string_view* names,
+                                  const std::string_view* specs, std::size_t format_args,
+                                  const char* file, std::uint32_t line, const char* function) {
     static_assert(sizeof...(Args) < 256, "a log call takes at most 255 arguments");
-    if constexpr (all_encodable_v<Args...>) {
-      return call_site{lvl,
-                       false,
-                       static_cast<std::uint8_t>(sizeof...(Args)),
-                       line,
-                       format,
-                       file,
-                       function,
-                       type_table<Args...>};
-    } else {
-      return call_site{lvl, true, 1, line, format, file, function, type_table<std::string_view>};
-    }
+    return call_site{lvl,
+                     static_cast<std::uint8_t>(sizeof...(Args)),
+                     line,
+                     format,
+                     message_template,
+                     file,
+                     function,
+                     node_table<Args...>::value.data(),
+                     static_cast<std::uint32_t>(node_table<Args...>::count),
+                     names,
+                     specs,
+                     static_cast<std::uint8_t>(format_args)};
   }
 };
 
 inline void write_header(std::byte* entry, std::size_t size, const call_site& site,
-                         const logger* lg) noexcept {
+                         const logger* lg, std::uint8_t flags) noexcept {
   auto* h = reinterpret_cast<record_header*>(entry);
   h->size = static_cast<std::uint32_t>(size);
   h->kind = record_kind::record;
+  h->flags = flags;
+  h->reserved = 0;
   h->site = &site;
   h->log = lg;
+}
+
+// The context section: u32 bound bytes, u32 scope bytes, then both.
+inline std::byte* write_context(std::byte* p, std::string_view bound, scope_state sc) noexcept {
+  put_u32(p, bound.size());
+  put_u32(p + 4, sc.size);
+  p += 8;
+  if (!bound.empty()) std::memcpy(p, bound.data(), bound.size());
+  p += bound.size();
+  if (sc.size != 0) std::memcpy(p, sc.data, sc.size);
+  return p + sc.size;
 }
 
 // The path for a full ring, no ring yet, a very large record, or a call
 // after shutdown: encode on the stack (or heap) and let compiled code decide.
 template <class... Args>
-[[gnu::noinline]] void log_slow(const logger& lg, const call_site& site, std::size_t size,
-                                const std::size_t* lens, const Args&... args) noexcept {
+[[gnu::noinline]] void log_slow(const logger& lg, std::string_view bound, scope_state sc,
+                                const call_site& site, std::size_t size, const std::size_t* lens,
+                                const Args&... args) noexcept {
   alignas(8) std::byte small[512];
   std::unique_ptr<std::byte[]> big;
   std::byte* entry = small;
@@ -92,27 +128,83 @@ template <class... Args>
     }
     entry = big.get();
   }
-  write_header(entry, size, site, &lg);
-  encode_args(entry + sizeof(record_header), lens, args...);
+  const bool ctx = !bound.empty() || sc.size != 0;
+  write_header(entry, size, site, &lg, ctx ? record_has_context : 0);
+  std::byte* p = entry + sizeof(record_header);
+  if (ctx) p = write_context(p, bound, sc);
+  encode_args(p, lens, args...);
   submit_encoded(lg, entry, size);
+}
+
+// The caller-side half of a log call: measure, reserve, copy, publish.
+// `bound` holds a bound_logger's fields (empty for a plain logger).
+template <class... Args>
+void log_encoded(const logger& lg, std::string_view bound, const call_site& site,
+                 const Args&... args) noexcept;
+
+// Arguments of user types become their text, formatted here.
+template <std::size_t FormatIndex, class T>
+inline decltype(auto) on_caller(const call_site& site, const T& v) noexcept {
+  if constexpr (is_kv_v<T>) {
+    using value_t = std::decay_t<decltype(v.value)>;
+    if constexpr (encodable_v<value_t>) {
+      return (v);
+    } else {
+      return kv_text{v.key, format_on_caller({}, fmt::make_format_args(v.value))};
+    }
+  } else if constexpr (encodable_v<T>) {
+    return (v);
+  } else {
+    return format_on_caller(site.specs[FormatIndex], fmt::make_format_args(v));
+  }
+}
+
+template <class... Args>
+constexpr std::array<std::size_t, sizeof...(Args) + 1> format_indexes() {
+  constexpr bool kv[] = {is_kv_v<Args>..., false};
+  std::array<std::size_t, sizeof...(Args) + 1> out{};
+  std::size_t f = 0;
+  for (std::size_t i = 0; i < sizeof...(Args); ++i) {
+    out[i] = kv[i] ? 0 : f++;
+  }
+  return out;
+}
+
+template <class... Args>
+inline constexpr bool any_on_caller_v =
+    ((!encodable_v<Args> &&
+      !(is_kv_v<Args> &&
+        [] {
+          if constexpr (is_kv_v<Args> && !std::is_same_v<Args, kv_text>) {
+            return encodable_v<std::decay_t<decltype(std::declval<Args>().value)>>;
+          } else {
+            return is_kv_v<Args>;
+          }
+        }())) ||
+     ...);
+
+template <class... Args>
+inline void log_call(const logger& lg, std::string_view bound, const call_site& site,
+                     const Args&... args) noexcept {
+  if constexpr (any_on_caller_v<std::decay_t<Args>...>) {
+    const caller_text_scope texts;
+    static constexpr auto idx = format_indexes<std::decay_t<Args>...>();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      log_encoded(lg, bound, site, on_caller<idx[I]>(site, args)...);
+    }
+    (std::index_sequence_for<Args...>());
+  } else {
+    log_encoded(lg, bound, site, args...);
+  }
 }
 
 inline const logger& as_logger(const logger& l) noexcept { return l; }
 inline const logger& as_logger(const logger* l) noexcept { return *l; }
 
-// The type fmt checks a format against: enums without a formatter of their
-// own are checked (and printed) as their underlying integer, since fmt 9
-// refuses scoped enums.
-template <class T, bool = std::is_enum_v<T> && !fmt::has_formatter<T, fmt::format_context>::value>
-struct check_type {
-  using type = T;
-};
+// Encodes jot::kv fields for bound and scope fields: self-describing (see
+// context.h).
 template <class T>
-struct check_type<T, true> {
-  using type = std::underlying_type_t<T>;
-};
-template <class T>
-using check_type_t = typename check_type<T>::type;
+void append_context_field(std::string& blob, const kv_field<T>& f);
 
 }  // namespace detail
 
@@ -146,37 +238,22 @@ class logger {
   std::uint32_t state() const noexcept { return state_.load(std::memory_order_relaxed); }
 
   // The caller-side half of a log call (the JOT_* macros call it after the
-  // level check): measure, reserve, copy, publish.
+  // level check; the format was checked at compile time).
   template <class... Args>
-  void log(const detail::call_site& site,
-           fmt::format_string<const detail::check_type_t<Args>&...> /*checked at compile time*/,
+  void log(const detail::call_site& site, detail::format_string_t<Args...> /*format*/,
            const Args&... args) const noexcept {
-    if constexpr (!detail::all_encodable_v<std::decay_t<Args>...>) {
-      detail::submit_formatted(*this, site, site.format, fmt::make_format_args(args...));
-    } else {
-      std::size_t lens[sizeof...(Args) + 1];
-      const std::size_t size =
-          detail::align8(sizeof(detail::record_header) + detail::args_size(lens, args...));
-      detail::byte_ring* ring = detail::tls_ring;
-      if (ring != nullptr) [[likely]] {
-        ring->begin_call();
-        // Read again now that the arguments are evaluated: shutdown() may
-        // have begun meanwhile.
-        const std::uint32_t now_state = state_.load(std::memory_order_relaxed);
-        if ((now_state & detail::state_sync) == 0 && size <= ring->max_entry()) [[likely]] {
-          if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
-            detail::write_header(entry, size, site, this);
-            detail::encode_args(entry + sizeof(detail::record_header), lens, args...);
-            ring->commit(entry, size);
-            ring->end_call();
-            return;
-          }
-        }
-        ring->end_call();
-      }
-      detail::log_slow(*this, site, size, lens, args...);
-    }
+    detail::log_call(*this, {}, site, args...);
   }
+
+  /// A logger that adds these fields to every record, encoded once here:
+  ///
+  ///     auto req_log = log.with(jot::kv("request_id", id), jot::kv("user", name));
+  ///     JOT_INFO(req_log, "accepted");  // ... request_id=42 user=ann
+  ///
+  /// The result shares this logger's name, level and sinks, and may be
+  /// copied, stored and used from any thread.
+  template <class... T>
+  bound_logger with(const kv_field<T>&... fields) const;
 
   // Internal: jot sets the flags itself (at shutdown and start).
   void set_state_flags(std::uint32_t flags) noexcept;
@@ -189,6 +266,119 @@ class logger {
   std::string name_;
   std::vector<std::shared_ptr<sink>> sinks_;
 };
+
+/// A logger with fields bound to it (see logger::with): a small value that
+/// may be copied, stored, passed to other threads, and used with the JOT_*
+/// macros like the logger it came from.
+class bound_logger {
+ public:
+  bound_logger(const logger& base, std::string fields) noexcept
+      : base_(&base), fields_(std::move(fields)) {}
+
+  const logger& base() const noexcept { return *base_; }
+  const std::string& name() const noexcept { return base_->name(); }
+  bool should_log(level l) const noexcept { return base_->should_log(l); }
+
+  /// Another bound logger with these fields after this one's.
+  template <class... T>
+  bound_logger with(const kv_field<T>&... fields) const {
+    std::string blob = fields_;
+    (detail::append_context_field(blob, fields), ...);
+    return bound_logger(*base_, std::move(blob));
+  }
+
+  // The JOT_* macros call this after the level check.
+  template <class... Args>
+  void log(const detail::call_site& site, detail::format_string_t<Args...> /*format*/,
+           const Args&... args) const noexcept {
+    detail::log_call(*base_, fields_, site, args...);
+  }
+
+ private:
+  const logger* base_;
+  std::string fields_;  // encoded once, copied into each record
+};
+
+template <class... T>
+bound_logger logger::with(const kv_field<T>&... fields) const {
+  std::string blob;
+  (detail::append_context_field(blob, fields), ...);
+  return bound_logger(*this, std::move(blob));
+}
+
+namespace detail {
+
+inline const bound_logger& as_logger(const bound_logger& l) noexcept { return l; }
+
+template <class... Args>
+inline void log_encoded(const logger& lg, std::string_view bound, const call_site& site,
+                        const Args&... args) noexcept {
+  std::size_t lens[sizeof...(Args) + 1];
+  const scope_state sc = tls_scope;
+  const std::size_t context = bound.size() + sc.size;
+  std::size_t size = sizeof(record_header) + args_size(lens, args...);
+  if (context != 0) size += 8 + context;
+  size = align8(size);
+  byte_ring* ring = tls_ring;
+  if (ring != nullptr) [[likely]] {
+    ring->begin_call();
+    // Read again now that the arguments are evaluated: shutdown() may
+    // have begun meanwhile.
+    const std::uint32_t now_state = lg.state();
+    if ((now_state & state_sync) == 0 && size <= ring->max_entry()) [[likely]] {
+      if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
+        write_header(entry, size, site, &lg, context != 0 ? record_has_context : 0);
+        std::byte* p = entry + sizeof(record_header);
+        if (context != 0) p = write_context(p, bound, sc);
+        encode_args(p, lens, args...);
+        ring->commit(entry, size);
+        ring->end_call();
+        return;
+      }
+    }
+    ring->end_call();
+  }
+  log_slow(lg, bound, sc, site, size, lens, args...);
+}
+
+// One self-describing field: u16 key length, the key, u8 node count, the
+// nodes as (tag, aux) byte pairs, then the value's bytes. A value that is
+// not encodable, or holds a deferred user type, is formatted here and
+// travels as text.
+template <class T>
+void append_context_field(std::string& blob, const kv_field<T>& f) {
+  using value_t = std::decay_t<decltype(f.value)>;
+  const std::size_t key_len = key_length(f.key);
+  const auto k16 = static_cast<std::uint16_t>(key_len);
+  blob.append(reinterpret_cast<const char*>(&k16), 2);
+  blob.append(f.key.data(), key_len);
+  if constexpr (encodable_v<value_t> && !has_user_node<value_t>()) {
+    constexpr std::size_t n = node_count<value_t>();
+    static_assert(n < 256, "a bound or scope field's type is too deeply composed");
+    type_node nodes[n] = {};
+    std::size_t i = 0;
+    describe<value_t>(nodes, i);
+    blob.push_back(static_cast<char>(n));
+    for (const type_node& t : nodes) {
+      blob.push_back(static_cast<char>(t.tag));
+      blob.push_back(static_cast<char>(t.aux));
+    }
+    const std::size_t at = blob.size();
+    blob.resize(at + value_size(f.value));
+    encode_value(reinterpret_cast<std::byte*>(blob.data() + at), f.value);
+  } else {
+    const caller_text_scope texts;
+    const std::string_view text = format_on_caller({}, fmt::make_format_args(f.value));
+    blob.push_back(static_cast<char>(1));
+    blob.push_back(static_cast<char>(arg_type::text));
+    blob.push_back(static_cast<char>(0));
+    const std::size_t at = blob.size();
+    blob.resize(at + 4 + text.size());
+    encode_arg(reinterpret_cast<std::byte*>(blob.data() + at), std::string_view(text), text.size());
+  }
+}
+
+}  // namespace detail
 
 /// Creates a logger, or returns the existing one of that name unchanged.
 /// Loggers are never destroyed.

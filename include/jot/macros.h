@@ -1,25 +1,41 @@
 // The logging macros.
 //
-//     JOT_INFO(log, "order {} paid {:.2f}", id, amount);
+//     JOT_INFO(log, "order {id} paid {amount:.2f}", id, amount);
+//     JOT_WARN(log, "retrying", jot::kv("attempt", n));
 //
-// The format string is checked against the arguments at compile time. Each
-// call site becomes one static constexpr jot::detail::call_site (level,
-// format, file, line, function, argument types); the arguments are evaluated
-// only when the level is enabled. `log` may be a jot::logger& or a pointer.
+// The format string is a message template: `{}` placeholders as in fmt,
+// and `{name}` placeholders that also make their argument a field of the
+// record (see jot/detail/message_template.h). It is parsed and checked
+// against the arguments at compile time. jot::kv arguments are fields that
+// are not in the message. Each call site becomes one static constexpr
+// jot::detail::call_site (level, format, names, file, line, function,
+// argument types); the arguments are evaluated only when the level is
+// enabled. `log` may be a jot::logger&, a pointer to one, or a
+// jot::bound_logger.
 #pragma once
 
+#include "jot/detail/message_template.h"
+#include "jot/field.h"
 #include "jot/level.h"
 #include "jot/logger.h"
 
-#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                                          \
-  do {                                                                                       \
-    const ::jot::logger& jot_lg_ = ::jot::detail::as_logger(logger_expr);                    \
-    if (jot_lg_.should_log(lvl)) {                                                           \
-      static constexpr ::jot::detail::call_site jot_site_ =                                  \
-          ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make( \
-              lvl, fmt_str, __FILE__, __LINE__, __builtin_FUNCTION());                       \
-      jot_lg_.log(jot_site_, fmt_str __VA_OPT__(, ) __VA_ARGS__);                            \
-    }                                                                                        \
+// Declares `name`, the static constexpr call site of a statement, and the
+// parsed template it points into.
+#define JOT_DETAIL_SITE_(name, lvl, fmt_str, ...)                                        \
+  static constexpr auto name##_tpl =                                                     \
+      ::jot::detail::parse_template<::jot::detail::shape_of(fmt_str)>(fmt_str);          \
+  static constexpr ::jot::detail::call_site name =                                       \
+      ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make( \
+          lvl, name##_tpl.format(), fmt_str, name##_tpl.names, name##_tpl.specs,         \
+          ::jot::detail::shape_of(fmt_str).args, __FILE__, __LINE__, __builtin_FUNCTION())
+
+#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                              \
+  do {                                                                           \
+    const auto& jot_lg_ = ::jot::detail::as_logger(logger_expr);                 \
+    if (jot_lg_.should_log(lvl)) {                                               \
+      JOT_DETAIL_SITE_(jot_site_, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__);      \
+      jot_lg_.log(jot_site_, jot_site__tpl.format() __VA_OPT__(, ) __VA_ARGS__); \
+    }                                                                            \
   } while (false)
 
 // A call below JOT_ACTIVE_LEVEL: never executed, its arguments never

@@ -1,48 +1,92 @@
-// Turning a record's argument bytes back into a message.
+// Turning a record's bytes back into a message and typed fields.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include "jot/detail/wire.h"
+#include "jot/record.h"
 
 namespace jot::detail {
 
-// Renders messages on the writer thread. Each call site's format string is
-// parsed once, the first time one of its records is seen: a format made
-// only of literal text and `{}` placeholders (the common case) is then
-// rendered by writing each decoded argument straight after its text, with
-// no format-string parsing per record; any other format (specs, indexes,
-// nested fields) goes through fmt's own formatter with the decoded
-// arguments. Both give exactly what fmt::format gives on the caller.
+// A value whose text is in a scratch string that may still grow: the view
+// is made once the record is decoded.
+struct text_fixup {
+  std::size_t value;
+  std::size_t offset;
+  std::size_t length;
+};
+
+// Decodes records on the writer thread.
+//
+// The message: each call site's format (as fmt sees it, names replaced by
+// numbers) is parsed once, the first time one of its records is seen, into
+// literal text and placeholders. A placeholder without a spec writes its
+// decoded argument straight after the text; one with a spec formats that
+// argument alone with fmt, with the argument's own C++ type (so `{:.2f}`
+// of a float gives what fmt gives on the caller). Formats with nested
+// fields (a width taken from an argument) go through fmt whole.
+//
+// The fields: bound and scope fields from the record's context section,
+// then the arguments of named placeholders, then the jot::kv arguments,
+// each decoded into a tree of jot::value.
+//
+// Bytes that do not match the call site's argument types never throw or
+// read outside the record: the message becomes the format followed by a
+// bracketed note, so nothing is silently lost, and decode() is false.
 //
 // Not thread-safe: one instance per consumer.
-class message_renderer {
+class record_decoder {
  public:
-  // Appends the message of a record of `site` whose argument bytes are
-  // [args, end). Bytes that do not match the call site's argument types,
-  // or a format the arguments do not fit, never throw: the message becomes
-  // the format string followed by a bracketed note, so nothing is silently
-  // lost, and the result is false.
-  bool render(const call_site& site, const std::byte* args, const std::byte* end,
-              fmt::memory_buffer& out) noexcept;
+  // `rec` is a whole record (not an indirect entry): rec.size bytes.
+  bool decode(const record_header& rec, fmt::memory_buffer& message) noexcept;
+
+  // The same, from the parts (for tests and fuzzing): `context` is the
+  // context section's bound and scope bytes, `args` the arguments.
+  bool decode(const call_site& site, std::span<const std::byte> bound,
+              std::span<const std::byte> scope, std::span<const std::byte> args,
+              fmt::memory_buffer& message) noexcept;
+
+  // The fields of the last decoded record, valid until the next decode.
+  std::span<const field> fields() const noexcept { return fields_; }
 
  private:
-  struct plan {
-    bool plain = false;                 // only literal text and {} placeholders
-    std::vector<std::string> literals;  // text before each argument, and after the last
+  struct piece {
+    std::string literal;  // text before the placeholder
+    std::size_t arg = 0;  // argument number
+    std::string format;   // "{:spec}", or empty for no spec
   };
+  struct plan {
+    bool whole = false;  // nested fields: fmt formats the whole message
+    std::vector<piece> pieces;
+    std::string tail;  // text after the last placeholder
+  };
+  struct arg_ref {
+    const type_node* nodes = nullptr;  // the tree the argument belongs to
+    std::size_t node = 0;              // its node
+    std::size_t node_count = 0;
+    const std::byte* data = nullptr;  // its first byte
+    const std::byte* end = nullptr;   // the end of the record's bytes
+  };
+  struct pending_field {
+    std::string_view key;
+    std::size_t value;  // index in values_
+    field_origin origin;
+  };
+
   const plan& plan_for(const call_site& site);
-  bool render_plain(const plan& p, const call_site& site, const std::byte* args,
-                    const std::byte* end, fmt::memory_buffer& out);
-  bool render_general(const call_site& site, const std::byte* args, const std::byte* end,
-                      fmt::memory_buffer& out);
+  bool walk_args(const call_site& site, std::span<const std::byte> args);
+  bool walk_context(std::span<const std::byte> bytes, field_origin origin);
+  bool render(const call_site& site, const plan& p, fmt::memory_buffer& out);
+  bool render_whole(const call_site& site, fmt::memory_buffer& out);
+  void render_arg(const arg_ref& a, const std::string& format, fmt::memory_buffer& out);
+  void finish_fields();
 
   // A small direct-mapped cache in front of the map: most records come
   // from a few call sites.
@@ -53,7 +97,15 @@ class message_renderer {
   static constexpr std::size_t cache_slots = 256;
   slot cache_[cache_slots];
   std::unordered_map<const call_site*, std::unique_ptr<plan>> plans_;
-  fmt::dynamic_format_arg_store<fmt::format_context> store_;
+
+  std::vector<arg_ref> args_;
+  std::vector<value> values_;
+  std::vector<pending_field> pending_;
+  std::vector<field> fields_;
+  std::string scratch_;  // text of values that is not in the record's bytes
+  std::vector<text_fixup> text_fixups_;
+  std::vector<type_node> context_nodes_;
+  std::string text_;  // an argument rendered alone
 };
 
 }  // namespace jot::detail

@@ -36,16 +36,15 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
                       std::string_view thread_name) {
   const call_site& site = *rec.site;
   message_.clear();
-  const auto* args = reinterpret_cast<const std::byte*>(&rec + 1);
-  const auto* end = reinterpret_cast<const std::byte*>(&rec) + rec.size;
-  renderer_.render(site, args, end, message_);
+  decoder_.decode(rec, message_);
 
   record_view view;
   view.time_ns = the_wall_clock().to_ns(ticks);
   view.lvl = site.lvl;
   view.logger_name = rec.log->name();
   view.message = std::string_view(message_.data(), message_.size());
-  view.format = site.format;
+  view.format = site.message_template;
+  view.fields = decoder_.fields();
   view.file = site.file;
   view.function = site.function;
   view.line = site.line;

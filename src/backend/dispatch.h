@@ -32,7 +32,7 @@ class dispatcher {
             std::string_view thread_name);
 
   fmt::memory_buffer message_;
-  message_renderer renderer_;
+  record_decoder decoder_;
   // Lines rendered for the current record, one per distinct formatter.
   std::vector<std::pair<formatter*, std::string>> lines_;
   std::size_t lines_used_ = 0;

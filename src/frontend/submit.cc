@@ -1,5 +1,5 @@
 // The caller's slow paths: first call on a thread, full ring, very large
-// record, caller-formatted messages, calls after shutdown.
+// record, calls after shutdown.
 #include <pthread.h>
 
 #include <algorithm>
@@ -111,6 +111,8 @@ pushed push_indirect(byte_ring& ring, const logger& lg, const std::byte* entry,
   auto* h = reinterpret_cast<record_header*>(small);
   h->size = sizeof small;
   h->kind = record_kind::indirect;
+  h->flags = 0;
+  h->reserved = 0;
   h->site = reinterpret_cast<const record_header*>(entry)->site;
   h->log = &lg;
   const heap_payload payload{heap.get(), size};
@@ -163,40 +165,6 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
     }
     // False only if jot was started again meanwhile: then the ring again.
     if (write_sync(lg, entry, size)) return;
-  }
-}
-
-void submit_formatted(const logger& lg, const call_site& site, fmt::string_view format,
-                      fmt::format_args args) noexcept {
-  try {
-    fmt::memory_buffer message;
-    try {
-      fmt::vformat_to(fmt::appender(message), format, args);
-    } catch (const std::exception& e) {
-      message.clear();
-      fmt::format_to(fmt::appender(message), "{} [jot: format error: {}]",
-                     std::string_view(format.data(), format.size()), e.what());
-    }
-    const std::size_t len = std::min(message.size(), max_string_length);
-    const std::size_t size = align8(sizeof(record_header) + 4 + len);
-    alignas(8) std::byte small[1024];
-    std::unique_ptr<std::byte[]> big;
-    std::byte* entry = small;
-    if (size > sizeof small) {
-      big.reset(new (std::nothrow) std::byte[size]);
-      entry = big.get();
-      if (entry == nullptr) {
-        submit_encoded(lg, nullptr, size);
-        return;
-      }
-    }
-    write_header(entry, size, site, &lg);
-    const auto n = static_cast<std::uint32_t>(len);
-    std::memcpy(entry + sizeof(record_header), &n, 4);
-    std::memcpy(entry + sizeof(record_header) + 4, message.data(), len);
-    submit_encoded(lg, entry, size);
-  } catch (...) {
-    report_error(fmt::format("a record from logger '{}' could not be formatted", lg.name()));
   }
 }
 

@@ -1,8 +1,10 @@
 // Fuzzes the record decoder: argument bytes that do not match their call
-// site, truncated or garbage, and format strings fmt may reject, must never
-// crash, hang or read out of bounds; the renderer always produces text.
+// site, truncated or garbage, type trees cut short, damaged bound and scope
+// fields, and format strings fmt may reject, must never crash, hang or read
+// out of bounds; the decoder always produces text.
 //
-// Input layout: [n][n type tags][format length][format][argument bytes...]
+// Input layout: [args][nodes][nodes × (tag, aux)][format length][format]
+// [bound length][scope length][bound bytes][scope bytes][argument bytes...]
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -45,40 +47,69 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pos += n;
     return p;
   };
-  const std::uint8_t* count = take(1);
-  if (count == nullptr) return 0;
-  const std::uint8_t n = *count % 16;
-  std::vector<jot::detail::arg_type> types;
-  for (std::uint8_t i = 0; i < n; ++i) {
-    const std::uint8_t* t = take(1);
+  const std::uint8_t* head = take(2);
+  if (head == nullptr) return 0;
+  const std::uint8_t args_n = head[0] % 16;  // top-level arguments
+  const std::uint8_t nodes_n = head[1] % 32;
+  std::vector<jot::detail::type_node> nodes;
+  for (std::uint8_t i = 0; i < nodes_n; ++i) {
+    const std::uint8_t* t = take(2);
     if (t == nullptr) return 0;
-    types.push_back(static_cast<jot::detail::arg_type>(*t % tag_count));
+    jot::detail::type_node n;
+    n.tag = static_cast<jot::detail::arg_type>(t[0] % tag_count);
+    // Call sites are compiled, not read: a user node always has its
+    // function. The fuzzer cannot make one, so it gets none.
+    if (n.tag == jot::detail::arg_type::user) n.tag = jot::detail::arg_type::custom;
+    n.aux = t[1];
+    nodes.push_back(n);
   }
-  types.push_back(jot::detail::arg_type::custom);
   const std::uint8_t* flen = take(1);
   if (flen == nullptr) return 0;
   const std::uint8_t* fmt_bytes = take(*flen);
   if (fmt_bytes == nullptr) return 0;
   const std::string_view format(reinterpret_cast<const char*>(fmt_bytes), *flen);
   if (asks_for_huge_output(format)) return 0;
+  const std::uint8_t* ctx_len = take(2);
+  if (ctx_len == nullptr) return 0;
+  const std::size_t bound_n = ctx_len[0];
+  const std::size_t scope_n = ctx_len[1];
+  const std::uint8_t* ctx = take(bound_n + scope_n);
+  if (ctx == nullptr) return 0;
 
-  const jot::detail::call_site site{
-      jot::level::info,
-      (*count & 0x80) != 0,  // eager: the message was formatted on the caller
-      n,
-      1,
-      format,
-      "fuzz.cc",
-      "fuzz",
-      types.data()};
-  // The arguments get a buffer of their own, so reads past it are caught.
+  const std::string_view names[4] = {"a", "", "b.c", "d"};
+  const std::string_view specs[4] = {};
+  const jot::detail::call_site site{jot::level::info,
+                                    args_n,
+                                    1,
+                                    format,
+                                    format,
+                                    "fuzz.cc",
+                                    "fuzz",
+                                    nodes.data(),
+                                    static_cast<std::uint32_t>(nodes.size()),
+                                    names,
+                                    specs,
+                                    static_cast<std::uint8_t>(args_n < 4 ? args_n : 4)};
+  // Every part gets a buffer of its own, so reads past one are caught.
+  const std::vector<std::byte> bound(reinterpret_cast<const std::byte*>(ctx),
+                                     reinterpret_cast<const std::byte*>(ctx + bound_n));
+  const std::vector<std::byte> scope(reinterpret_cast<const std::byte*>(ctx + bound_n),
+                                     reinterpret_cast<const std::byte*>(ctx + bound_n + scope_n));
   const std::vector<std::byte> args(reinterpret_cast<const std::byte*>(data + pos),
                                     reinterpret_cast<const std::byte*>(data + size));
-  // A fresh renderer: it caches by call-site address, and real call sites
+  // A fresh decoder: it caches by call-site address, and real call sites
   // never change.
-  jot::detail::message_renderer renderer;
+  jot::detail::record_decoder decoder;
   fmt::memory_buffer out;
-  const bool ok = renderer.render(site, args.data(), args.data() + args.size(), out);
-  if (!ok && out.size() < site.format.size()) __builtin_trap();  // the fallback keeps the format
+  const bool ok = decoder.decode(site, bound, scope, args, out);
+  if (!ok && out.size() < site.message_template.size()) __builtin_trap();  // keeps the format
+  // Every field's value tree stays inside the values the decoder made.
+  for (const jot::field& f : decoder.fields()) {
+    const jot::value* v = f.val;
+    if (v == nullptr || v->span == 0) __builtin_trap();
+    std::size_t seen = 0;
+    for (const jot::value* e = v; e != v->next(); ++e) seen += e->text.size();
+    static_cast<void>(seen);
+  }
   return 0;
 }

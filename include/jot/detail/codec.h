@@ -5,12 +5,21 @@
 // src/backend/decoder.cc and walks the type tags stored in the call site.
 #pragma once
 
+#include <array>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <new>
+#include <optional>
+#include <ratio>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include <fmt/core.h>
 
@@ -23,6 +32,13 @@ inline constexpr std::size_t max_string_length = 0xFFFFFFFEu;
 
 template <class T>
 inline constexpr bool is_c_string_v = std::is_same_v<T, const char*> || std::is_same_v<T, char*>;
+
+// Declared only, for decltype in the JOT_* macros: the decayed argument
+// types of a call.
+template <class... Args>
+struct type_list {};
+template <class... Args>
+type_list<std::decay_t<Args>...> types_of(const Args&...);
 
 template <class T>
 constexpr arg_type integer_type() {
@@ -72,21 +88,6 @@ constexpr arg_type type_of() {
     return arg_type::custom;
   }
 }
-
-// Declared only, for decltype in the JOT_* macros: the decayed argument
-// types of a call.
-template <class... Args>
-struct type_list {};
-template <class... Args>
-type_list<std::decay_t<Args>...> types_of(const Args&...);
-
-template <class... Args>
-inline constexpr bool all_encodable_v = ((type_of<Args>() != arg_type::custom) && ...);
-
-// Tags for a call site's argument list (one extra slot so the array is
-// never empty).
-template <class... Args>
-inline constexpr arg_type type_table[sizeof...(Args) + 1] = {type_of<Args>()..., arg_type::custom};
 
 constexpr std::size_t fixed_size(arg_type t) {
   switch (t) {
@@ -158,20 +159,294 @@ inline void copy_bytes(std::byte* dst, const char* src, std::size_t n) noexcept 
 #pragma GCC diagnostic pop
 #endif
 
-// T is the decayed argument type throughout (arrays arrive as pointers).
+}  // namespace jot::detail
+
+namespace jot {
+
+/// Opts a trivially copyable type with a fmt::formatter into deferred
+/// formatting: its bytes are copied into the record and fmt formats them on
+/// the writer thread, like the built-in types.
+///
+///     struct point { int x, y; };
+///     template <> struct fmt::formatter<point> { ... };
+///     template <> struct jot::defer_format<point> : std::true_type {};
+///
+/// Only do this for types whose value is entirely in their bytes: no
+/// pointers to data that may change or die before the writer formats it.
+/// Other types with a fmt::formatter are formatted on the caller.
 template <class T>
-inline std::size_t encoded_size(const T& v, std::size_t& len) noexcept {
-  constexpr arg_type t = type_of<T>();
-  if constexpr (t == arg_type::string) {
-    len = string_length(v);
-    return 4 + (len == null_string_length ? 0 : len);
+struct defer_format : std::false_type {};
+
+/// A field outside the message; see jot::kv.
+template <class T>
+struct kv_field {
+  std::string_view key;
+  // Scalars by value; anything else by reference, valid until the end of
+  // the log statement.
+  std::conditional_t<std::is_scalar_v<T>, T, const T&> value;
+};
+
+}  // namespace jot
+
+namespace jot::detail {
+
+// A jot::kv field whose user-type value was formatted on the caller.
+struct kv_text {
+  std::string_view key;
+  std::string_view value;
+};
+
+template <class T>
+inline constexpr bool is_kv_v = false;
+template <class T>
+inline constexpr bool is_kv_v<kv_field<T>> = true;
+template <>
+inline constexpr bool is_kv_v<kv_text> = true;
+
+// ---- classification ------------------------------------------------------
+
+enum class category { scalar, user, optional, duration, time, tuple, map, sequence, custom };
+
+template <class P>
+constexpr int period_code() {
+  if constexpr (std::is_same_v<P, std::nano>)
+    return static_cast<int>(period::ns);
+  else if constexpr (std::is_same_v<P, std::micro>)
+    return static_cast<int>(period::us);
+  else if constexpr (std::is_same_v<P, std::milli>)
+    return static_cast<int>(period::ms);
+  else if constexpr (std::is_same_v<P, std::ratio<1>>)
+    return static_cast<int>(period::s);
+  else if constexpr (std::is_same_v<P, std::ratio<60>>)
+    return static_cast<int>(period::min);
+  else if constexpr (std::is_same_v<P, std::ratio<3600>>)
+    return static_cast<int>(period::h);
+  else if constexpr (std::is_same_v<P, std::ratio<86400>>)
+    return static_cast<int>(period::d);
+  else if constexpr (std::is_same_v<P, std::ratio<604800>>)
+    return static_cast<int>(period::weeks);
+  else if constexpr (std::is_same_v<P, std::ratio<2629746>>)
+    return static_cast<int>(period::months);
+  else if constexpr (std::is_same_v<P, std::ratio<31556952>>)
+    return static_cast<int>(period::years);
+  else
+    return -1;
+}
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+struct is_duration : std::false_type {};
+template <class R, class P>
+struct is_duration<std::chrono::duration<R, P>> : std::bool_constant<std::is_arithmetic_v<R>> {};
+
+template <class T>
+struct is_sys_time : std::false_type {};
+template <class D>
+struct is_sys_time<std::chrono::time_point<std::chrono::system_clock, D>>
+    : std::bool_constant<is_duration<D>::value> {};
+
+template <class T>
+struct is_tuple : std::false_type {};
+template <class... Ts>
+struct is_tuple<std::tuple<Ts...>> : std::true_type {};
+template <class A, class B>
+struct is_tuple<std::pair<A, B>> : std::true_type {};
+
+template <class T>
+concept range_like = requires(const T& t) {
+  typename T::value_type;
+  std::begin(t);
+  std::end(t);
+};
+template <class T>
+concept map_like = range_like<T> && requires {
+  typename T::key_type;
+  typename T::mapped_type;
+};
+template <class T>
+concept set_like = range_like<T> && requires {
+  typename T::key_type;
+};
+
+template <class T>
+constexpr category category_of();
+
+template <class T>
+inline constexpr bool encodable_v = category_of<T>() != category::custom;
+
+template <class Tuple>
+struct tuple_encodable;
+template <template <class...> class Tp, class... Ts>
+struct tuple_encodable<Tp<Ts...>> : std::bool_constant<(encodable_v<Ts> && ...)> {};
+
+template <class T>
+constexpr category category_of() {
+  if constexpr (type_of<T>() != arg_type::custom) {
+    return category::scalar;
+  } else if constexpr (defer_format<T>::value) {
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "jot::defer_format is only for trivially copyable types");
+    return category::user;
+  } else if constexpr (is_optional<T>::value) {
+    return encodable_v<typename T::value_type> ? category::optional : category::custom;
+  } else if constexpr (is_duration<T>::value) {
+    return category::duration;
+  } else if constexpr (is_sys_time<T>::value) {
+    return category::time;
+  } else if constexpr (is_tuple<T>::value) {
+    return tuple_encodable<T>::value ? category::tuple : category::custom;
+  } else if constexpr (map_like<T>) {
+    return encodable_v<typename T::key_type> && encodable_v<typename T::mapped_type>
+               ? category::map
+               : category::custom;
+  } else if constexpr (range_like<T>) {
+    return encodable_v<typename T::value_type> ? category::sequence : category::custom;
   } else {
-    (void)v;
-    (void)len;
-    return fixed_size(t);
+    return category::custom;
   }
 }
 
+// ---- type trees ------------------------------------------------------------
+
+template <class T>
+constexpr std::size_t node_count() {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::optional || c == category::sequence) {
+    return 1 + node_count<typename T::value_type>();
+  } else if constexpr (c == category::map) {
+    return 1 + node_count<typename T::key_type>() + node_count<typename T::mapped_type>();
+  } else if constexpr (c == category::tuple) {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::size_t{1} + ... + node_count<std::tuple_element_t<I, T>>());
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>());
+  } else {
+    return 1;
+  }
+}
+
+template <class T>
+void format_user(const std::byte* data, std::string_view format, std::string& out) {
+  // The bytes were copied from a T, which is trivially copyable.
+  alignas(T) unsigned char storage[sizeof(T)];
+  std::memcpy(storage, data, sizeof(T));
+  const T& v = *std::launder(reinterpret_cast<const T*>(storage));
+  fmt::vformat_to(std::back_inserter(out), fmt::string_view(format.data(), format.size()),
+                  fmt::make_format_args(v));
+}
+
+template <class T>
+constexpr void describe(type_node* out, std::size_t& i) {
+  constexpr category c = category_of<T>();
+  type_node& n = out[i++];
+  if constexpr (c == category::scalar) {
+    n.tag = type_of<T>();
+  } else if constexpr (c == category::user) {
+    n.tag = arg_type::user;
+    n.size = sizeof(T);
+    n.format = &format_user<T>;
+  } else if constexpr (c == category::optional) {
+    n.tag = arg_type::optional;
+    describe<typename T::value_type>(out, i);
+  } else if constexpr (c == category::duration) {
+    using rep = typename T::rep;
+    constexpr int code = period_code<typename T::period>();
+    n.tag = arg_type::duration;
+    // Other periods travel as floating nanoseconds.
+    n.aux = static_cast<std::uint8_t>(code < 0 ? 0 : code) |
+            (code < 0 || std::is_floating_point_v<rep> ? duration_float : 0);
+  } else if constexpr (c == category::time) {
+    using d = typename T::duration;
+    constexpr int code = period_code<typename d::period>();
+    n.tag = arg_type::time;
+    n.aux =
+        static_cast<std::uint8_t>(code < 0 || std::is_floating_point_v<typename d::rep> ? 0 : code);
+  } else if constexpr (c == category::tuple) {
+    n.tag = arg_type::tuple;
+    n.aux = static_cast<std::uint8_t>(std::tuple_size_v<T>);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (describe<std::tuple_element_t<I, T>>(out, i), ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<T>>());
+  } else if constexpr (c == category::map) {
+    n.tag = arg_type::map;
+    describe<typename T::key_type>(out, i);
+    describe<typename T::mapped_type>(out, i);
+  } else if constexpr (c == category::sequence) {
+    n.tag = arg_type::sequence;
+    n.aux = set_like<T> ? 1 : 0;
+    describe<typename T::value_type>(out, i);
+  } else {
+    n.tag = arg_type::custom;
+  }
+}
+
+// How a top-level argument appears in a call site: a user type that is not
+// encodable travels as text formatted on the caller.
+template <class T>
+constexpr std::size_t site_node_count() {
+  if constexpr (is_kv_v<T>) {
+    if constexpr (std::is_same_v<T, kv_text>) {
+      return 2;
+    } else {
+      return 1 + site_node_count<std::decay_t<decltype(std::declval<T>().value)>>();
+    }
+  } else if constexpr (encodable_v<T>) {
+    return node_count<T>();
+  } else {
+    return 1;
+  }
+}
+
+template <class T>
+constexpr void describe_site(type_node* out, std::size_t& i) {
+  if constexpr (is_kv_v<T>) {
+    out[i++].tag = arg_type::field;
+    if constexpr (std::is_same_v<T, kv_text>) {
+      out[i++].tag = arg_type::text;
+    } else {
+      describe_site<std::decay_t<decltype(std::declval<T>().value)>>(out, i);
+    }
+  } else if constexpr (encodable_v<T>) {
+    describe<T>(out, i);
+  } else {
+    out[i++].tag = arg_type::text;
+  }
+}
+
+template <class... Args>
+struct node_table {
+  static constexpr std::size_t count = (std::size_t{0} + ... + site_node_count<Args>());
+  static constexpr std::array<type_node, count + 1> make() {
+    std::array<type_node, count + 1> a{};
+    [[maybe_unused]] std::size_t i = 0;
+    (describe_site<Args>(a.data(), i), ...);
+    return a;
+  }
+  static constexpr std::array<type_node, count + 1> value = make();
+};
+
+// Whether a type tree holds a user node (which cannot go into bound or
+// scope fields: those are self-describing and hold no pointers).
+template <class T>
+constexpr bool has_user_node() {
+  constexpr std::size_t n = node_count<T>();
+  type_node nodes[n] = {};
+  std::size_t i = 0;
+  describe<T>(nodes, i);
+  for (const type_node& t : nodes) {
+    if (t.tag == arg_type::user) return true;
+  }
+  return false;
+}
+
+// ---- sizes and bytes ---------------------------------------------------------
+
+// A scalar or string argument (type_of<T>() is not custom).
 template <class T>
 inline std::byte* encode_arg(std::byte* dst, const T& v, std::size_t len) noexcept {
   constexpr arg_type t = type_of<T>();
@@ -213,6 +488,169 @@ inline std::byte* encode_arg(std::byte* dst, const T& v, std::size_t len) noexce
   }
 }
 
+template <class T>
+std::size_t value_size(const T& v) noexcept;
+template <class T>
+std::byte* encode_value(std::byte* dst, const T& v) noexcept;
+
+template <class T>
+inline std::int64_t duration_count_i64(const T& d) noexcept {
+  return static_cast<std::int64_t>(d.count());
+}
+
+template <class T>
+inline std::size_t value_size(const T& v) noexcept {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::scalar) {
+    if constexpr (type_of<T>() == arg_type::string) {
+      const std::size_t n = string_length(v);
+      return 4 + (n == null_string_length ? 0 : n);
+    } else {
+      return fixed_size(type_of<T>());
+    }
+  } else if constexpr (c == category::user) {
+    return sizeof(T);
+  } else if constexpr (c == category::optional) {
+    return 1 + (v.has_value() ? value_size(*v) : 0);
+  } else if constexpr (c == category::duration || c == category::time) {
+    return 8;
+  } else if constexpr (c == category::tuple) {
+    return std::apply([](const auto&... e) { return (std::size_t{0} + ... + value_size(e)); }, v);
+  } else if constexpr (c == category::map) {
+    std::size_t n = 4;
+    for (const auto& [k, m] : v) n += value_size(k) + value_size(m);
+    return n;
+  } else if constexpr (c == category::sequence) {
+    using elem = typename T::value_type;
+    if constexpr (category_of<elem>() == category::scalar && type_of<elem>() != arg_type::string &&
+                  requires { v.size(); }) {
+      return 4 + v.size() * fixed_size(type_of<elem>());
+    } else {
+      std::size_t n = 4;
+      for (const auto& e : v) n += value_size(e);
+      return n;
+    }
+  } else {
+    static_assert(c != category::custom, "not encodable");
+    return 0;
+  }
+}
+
+inline std::byte* put_u32(std::byte* dst, std::size_t n) noexcept {
+  const auto w = static_cast<std::uint32_t>(n);
+  std::memcpy(dst, &w, 4);
+  return dst + 4;
+}
+
+template <class T>
+inline std::byte* encode_value(std::byte* dst, const T& v) noexcept {
+  constexpr category c = category_of<T>();
+  if constexpr (c == category::scalar) {
+    std::size_t len = 0;
+    if constexpr (type_of<T>() == arg_type::string) len = string_length(v);
+    return encode_arg(dst, v, len);
+  } else if constexpr (c == category::user) {
+    std::memcpy(dst, &v, sizeof(T));
+    return dst + sizeof(T);
+  } else if constexpr (c == category::optional) {
+    *dst++ = static_cast<std::byte>(v.has_value() ? 1 : 0);
+    return v.has_value() ? encode_value(dst, *v) : dst;
+  } else if constexpr (c == category::duration) {
+    constexpr bool as_float = std::is_floating_point_v<typename T::rep>;
+    if constexpr (period_code<typename T::period>() < 0) {
+      const double ns = std::chrono::duration<double, std::nano>(v).count();
+      std::memcpy(dst, &ns, 8);
+    } else if constexpr (as_float) {
+      const auto d = static_cast<double>(v.count());
+      std::memcpy(dst, &d, 8);
+    } else {
+      const auto i = static_cast<std::int64_t>(v.count());
+      std::memcpy(dst, &i, 8);
+    }
+    return dst + 8;
+  } else if constexpr (c == category::time) {
+    using d = typename T::duration;
+    std::int64_t i;
+    if constexpr (period_code<typename d::period>() < 0 ||
+                  std::is_floating_point_v<typename d::rep>) {
+      i = static_cast<std::int64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(v.time_since_epoch()).count());
+    } else {
+      i = static_cast<std::int64_t>(v.time_since_epoch().count());
+    }
+    std::memcpy(dst, &i, 8);
+    return dst + 8;
+  } else if constexpr (c == category::tuple) {
+    std::apply([&](const auto&... e) { ((dst = encode_value(dst, e)), ...); }, v);
+    return dst;
+  } else if constexpr (c == category::map || c == category::sequence) {
+    std::byte* count_at = dst;
+    dst += 4;
+    std::size_t n = 0;
+    if constexpr (c == category::map) {
+      for (const auto& [k, m] : v) {
+        dst = encode_value(dst, k);
+        dst = encode_value(dst, m);
+        ++n;
+      }
+    } else {
+      for (const auto& e : v) {
+        dst = encode_value(dst, e);
+        ++n;
+      }
+    }
+    put_u32(count_at, n);
+    return dst;
+  } else {
+    static_assert(c != category::custom, "not encodable");
+    return dst;
+  }
+}
+
+// ---- top-level arguments -------------------------------------------------
+
+// The field key of a jot::kv: u16 length, then the bytes.
+inline constexpr std::size_t max_key_length = 0xFFFF;
+
+inline std::size_t key_length(std::string_view key) noexcept {
+  return key.size() > max_key_length ? max_key_length : key.size();
+}
+
+// T is the decayed argument type throughout (arrays arrive as pointers).
+// `len` keeps a string's measured length so that encoding does not
+// measure again (strlen).
+template <class T>
+inline std::size_t encoded_size(const T& v, std::size_t& len) noexcept {
+  if constexpr (is_kv_v<T>) {
+    len = key_length(v.key);
+    return 2 + len + value_size(v.value);
+  } else if constexpr (type_of<T>() == arg_type::string) {
+    len = string_length(v);
+    return 4 + (len == null_string_length ? 0 : len);
+  } else if constexpr (type_of<T>() != arg_type::custom) {
+    (void)v;
+    (void)len;
+    return fixed_size(type_of<T>());
+  } else {
+    (void)len;
+    return value_size(v);
+  }
+}
+
+template <class T>
+inline std::byte* encode_top(std::byte* dst, const T& v, std::size_t len) noexcept {
+  if constexpr (is_kv_v<T>) {
+    const auto n = static_cast<std::uint16_t>(len);
+    std::memcpy(dst, &n, 2);
+    copy_bytes(dst + 2, v.key.data(), len);
+    return encode_value(dst + 2 + len, v.value);
+  } else if constexpr (type_of<T>() != arg_type::custom) {
+    return encode_arg(dst, v, len);
+  } else {
+    return encode_value(dst, v);
+  }
+}
+
 // Sizes of all arguments; lens[i] receives string lengths.
 template <class... Args>
 inline std::size_t args_size(std::size_t* lens, const Args&... args) noexcept {
@@ -226,8 +664,65 @@ template <class... Args>
 inline std::byte* encode_args(std::byte* dst, const std::size_t* lens,
                               const Args&... args) noexcept {
   std::size_t i = 0;
-  ((dst = encode_arg<std::decay_t<const Args&>>(dst, args, lens[i]), ++i), ...);
+  ((dst = encode_top<std::decay_t<const Args&>>(dst, args, lens[i]), ++i), ...);
   return dst;
 }
 
+// ---- fmt's compile-time check ----------------------------------------------
+
+// Stands in for types jot renders itself (containers, optionals, chrono):
+// fmt checks the placeholder's existence, jot applies the spec on the
+// writer, where fmt reports a spec that does not fit.
+struct any_spec {};
+
+// The type fmt checks a format against: enums without a formatter of their
+// own are checked (and printed) as their underlying integer, since fmt 9
+// refuses scoped enums.
+template <class T>
+constexpr auto check_type_probe() {
+  if constexpr (std::is_enum_v<T> && !fmt::has_formatter<T, fmt::format_context>::value) {
+    return std::type_identity<std::underlying_type_t<T>>{};
+  } else if constexpr (type_of<T>() != arg_type::custom || category_of<T>() == category::custom ||
+                       category_of<T>() == category::user) {
+    return std::type_identity<T>{};
+  } else {
+    return std::type_identity<any_spec>{};
+  }
+}
+template <class T>
+using check_type_t = typename decltype(check_type_probe<T>())::type;
+
+// fmt::format_string over the format arguments only (jot::kv fields are
+// not part of the message).
+template <class Kept, class... Rest>
+struct format_string_for;
+template <class... Kept>
+struct format_string_for<type_list<Kept...>> {
+  using type = fmt::format_string<const check_type_t<Kept>&...>;
+};
+template <class... Kept, class T, class... Rest>
+struct format_string_for<type_list<Kept...>, T, Rest...>
+    : std::conditional_t<is_kv_v<T>, format_string_for<type_list<Kept...>, Rest...>,
+                         format_string_for<type_list<Kept..., T>, Rest...>> {};
+template <class... Args>
+using format_string_t = typename format_string_for<type_list<>, std::decay_t<Args>...>::type;
+
 }  // namespace jot::detail
+
+template <>
+struct fmt::formatter<jot::detail::any_spec> {
+  constexpr auto parse(fmt::format_parse_context& ctx) {
+    auto it = ctx.begin();
+    int depth = 0;
+    while (it != ctx.end() && (*it != '}' || depth > 0)) {
+      if (*it == '{') ++depth;
+      if (*it == '}') --depth;
+      ++it;
+    }
+    return it;
+  }
+  template <class Context>
+  auto format(const jot::detail::any_spec&, Context& ctx) const {
+    return ctx.out();
+  }
+};

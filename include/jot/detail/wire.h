@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <string>
 #include <string_view>
 
 #include "jot/level.h"
@@ -29,7 +30,33 @@ enum class arg_type : std::uint8_t {
   f80,        // sizeof(long double) bytes
   pointer,    // 8 bytes (uintptr_t)
   string,     // u32 length, then the bytes; length 0xFFFFFFFF = null C string
-  custom,     // not encodable: the call site formats on the caller
+  text,       // as string: a user type formatted on the caller, spec applied
+  duration,   // 8 bytes: i64 count (f64 if aux & duration_float), aux & 15 = period
+  time,       // 8 bytes: i64 count since the Unix epoch (system_clock), aux = period
+  optional,   // u8 present, then the value if present; one child node
+  sequence,   // u32 count, then the elements; one child node; aux 1 = a set
+  map,        // u32 count, then key and value of each; two child nodes
+  tuple,      // the elements in order; aux child nodes
+  user,       // `size` bytes of a trivially copyable type; `format` renders it
+  field,      // u16 key length, the key, then the value; one child node
+  custom,     // not encodable: formatted on the caller and sent as text
+};
+
+// Period codes of durations and time points.
+enum class period : std::uint8_t { ns, us, ms, s, min, h, d, weeks, months, years };
+inline constexpr std::uint8_t duration_float = 0x80;  // in type_node::aux
+
+// Renders a user type that opted into deferred formatting: `format` is a
+// complete fmt format string for one argument, such as "{}" or "{:>8}".
+using user_format_fn = void (*)(const std::byte* data, std::string_view format, std::string& out);
+
+// Argument types of a call site in pre-order: a compound node is followed
+// by the nodes of its children.
+struct type_node {
+  arg_type tag = arg_type::custom;
+  std::uint8_t aux = 0;
+  std::uint32_t size = 0;  // user: sizeof the type
+  user_format_fn format = nullptr;
 };
 
 // Everything known about a log statement at compile time: one static
@@ -37,27 +64,38 @@ enum class arg_type : std::uint8_t {
 // a pointer to it; nothing in it is copied at run time.
 struct call_site {
   level lvl;
-  bool eager;              // the message was formatted on the caller
-  std::uint8_t arg_count;  // entries in types
+  std::uint8_t arg_count;  // top-level arguments (format arguments and jot::kv fields)
   std::uint32_t line;
-  std::string_view format;  // the format string as written
+  std::string_view format;            // as fmt sees it: names replaced by numbers
+  std::string_view message_template;  // as written
   const char* file;
   const char* function;
-  const arg_type* types;  // one tag per argument
+  const type_node* types;         // the arguments' type trees, in order
+  std::uint32_t type_count;       // entries in types
+  const std::string_view* names;  // per format argument: its field name, or ""
+  const std::string_view* specs;  // per format argument: the spec of its first placeholder
+  std::uint8_t format_args;       // arguments the format refers to
 };
 
 // Every record, and every marker, starts 8-byte aligned and its first four
 // bytes hold its total size, a multiple of 8, so the reader can always skip
 // it, whatever it holds.
-enum class record_kind : std::uint32_t {
+enum class record_kind : std::uint8_t {
   record = 0,    // header followed by the encoded arguments
   wrap = 1,      // padding: the next record starts at ring offset 0
   indirect = 2,  // header followed by a heap_payload (record too large)
 };
 
+// record_header::flags
+// The header is followed by u32 bound bytes, u32 scope bytes and those
+// bytes (self-describing fields, see context.h), then the arguments.
+inline constexpr std::uint8_t record_has_context = 1;
+
 struct record_header {
   std::uint32_t size;  // bytes of this entry including the header
   record_kind kind;
+  std::uint8_t flags;
+  std::uint16_t reserved;
   const call_site* site;
   const logger* log;
   std::uint64_t ticks;  // detail::ticks() at commit
