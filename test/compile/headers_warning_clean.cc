@@ -14,3 +14,19 @@ void every_kind(jot::logger& log, int i, unsigned u, long long ll, double d, flo
   JOT_ERROR(log, "enum {} short {}", state::on, static_cast<short>(-1));
   JOT_DEBUG(log, "no arguments");
 }
+
+// Fields and the types encoded beside the scalars.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+void fields(jot::logger& log, int id, const std::vector<int>& v,
+            const std::map<std::string, double>& m, std::optional<short> o,
+            std::chrono::milliseconds ms, std::chrono::system_clock::time_point t) {
+  const jot::bound_logger req = log.with(jot::kv("request_id", id), jot::kv("v", v));
+  const jot::scope s(jot::kv("trace_id", "abc"), jot::kv("o", o));
+  JOT_INFO(req, "order {id} took {ms} at {t}", id, ms, t, jot::kv("m", m));
+  JOT_WARN(log, "tuple {}", std::tuple<int, float, std::string>{1, 2.0f, "x"});
+}
