@@ -40,7 +40,7 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]\n"
-    "                          [--producer-cpu C] [--backend-cpu C] [--only jot,spdlog_async,...]\n"
+    "                          [--producer-cpu C] [--backend-cpu C] [--only jot,jot_kv,jot_bound,spdlog_async,...]\n"
     "                          [--show-slow NS] [--no-settle] [--csv FILE]\n";
 
 struct config {
@@ -141,20 +141,48 @@ void finish(result& r, const std::string& path, const config& cfg, samples& s,
   r.sample = first_line(path);
 }
 
+// variant: "jot" (the plain call), "jot_named" (the same call with named
+// placeholders), "jot_kv" (plus two jot::kv fields) or "jot_bound" (on a
+// logger with two bound fields).
 result run_jot(const config& cfg, const bench::temp_dir& dir, const bench::tick_clock& clk,
-               std::uint64_t pause) {
-  result r{"jot", {}, 0, 0, 0, {}, {}};
+               std::uint64_t pause, const char* variant) {
+  result r{variant, {}, 0, 0, 0, {}, {}};
+  const std::string_view v = variant;
   jot::options o;
   o.writer_cpu = cfg.backend_cpu;
   if (!jot::start(o)) r.note = "jot was already running: writer not pinned by this benchmark";
-  const std::string path = dir.file("jot.log");
+  const std::string path = dir.file(std::string(v) + ".log");
   jot::file_options fo;
   fo.truncate = true;
-  jot::logger& lg = jot::make_logger("bench", {jot::file_sink(path, fo)}, jot::level::info);
+  jot::logger& lg = jot::make_logger(std::string(v), {jot::file_sink(path, fo)}, jot::level::info);
+  const jot::bound_logger bound =
+      lg.with(jot::kv("request_id", 12345), jot::kv("user", std::string_view("client-b")));
+  const auto flush = [] { jot::flush(); };
   // jot::flush() also waits for the writer's start-up (clock calibration).
-  auto deltas = run_bursts(
-      cfg, pause, [&](int i) { JOT_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client); },
-      [] { jot::flush(); });
+  samples deltas;
+  if (v == "jot_named") {
+    deltas = run_bursts(
+        cfg, pause,
+        [&](int i) { JOT_INFO(lg, "request {id} took {ms} ms from {client}", i, 3.5 + i, client); },
+        flush);
+  } else if (v == "jot_kv") {
+    deltas = run_bursts(
+        cfg, pause,
+        [&](int i) {
+          JOT_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client,
+                   jot::kv("attempt", i & 7), jot::kv("backoff_ms", 2.5));
+        },
+        flush);
+  } else if (v == "jot_bound") {
+    deltas = run_bursts(
+        cfg, pause,
+        [&](int i) { JOT_INFO(bound, "request {} took {} ms from {}", i, 3.5 + i, client); },
+        flush);
+  } else {
+    deltas = run_bursts(
+        cfg, pause,
+        [&](int i) { JOT_INFO(lg, "request {} took {} ms from {}", i, 3.5 + i, client); }, flush);
+  }
   jot::flush();
   // Stop the writer so it does not share the back-end CPU with the next
   // contender's thread.
@@ -260,7 +288,9 @@ int main(int argc, char** argv) {
 
   bench::temp_dir dir;
   std::vector<result> results;
-  if (bench::selected(cfg.only, "jot")) results.push_back(run_jot(cfg, dir, clk, pause));
+  for (const char* variant : {"jot", "jot_named", "jot_kv", "jot_bound"}) {
+    if (bench::selected(cfg.only, variant)) results.push_back(run_jot(cfg, dir, clk, pause, variant));
+  }
 #if JOT_BENCH_HAVE_SPDLOG
   if (bench::selected(cfg.only, "spdlog_async"))
     results.push_back(run_spdlog_async(cfg, dir, clk, pause));
