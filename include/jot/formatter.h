@@ -31,7 +31,7 @@ class config_error : public std::invalid_argument {
 /// The default pattern:
 /// "2026-11-22 07:26:06.123456789 INFO  [1234] app: order 17 paid id=17 (main.cc:12)".
 inline constexpr std::string_view default_pattern =
-    "{timestamp} {level:<5} [{thread_id}] {logger}: {message} ({source})";
+    "{timestamp} {level:<5} [{thread_id}] {logger}: {message}{fields} ({source})";
 
 /// A text formatter driven by a pattern of literal text and {tokens}:
 ///
@@ -47,6 +47,10 @@ inline constexpr std::string_view default_pattern =
 /// | `{file}` `{path}` `{line}` `{source}` | base name, full path, line, `file:line` |
 /// | `{function}`    | the enclosing function                               |
 /// | `{message}`     | the rendered message, control characters escaped     |
+/// | `{fields}`      | ` key=value` for each field, in the record's order   |
+/// |                 | (nothing when there are none), keys sanitized and    |
+/// |                 | values quoted as logfmt_formatter does:              |
+/// |                 | `{message}{fields}` gives `paid 9.50 id=17 amount=9.5` |
 ///
 /// A token may carry an alignment and width, as in `{level:<5}` or
 /// `{thread_id:>7}`; `{{` and `}}` are literal braces. A line end is added.
@@ -92,7 +96,8 @@ inline constexpr json_keys ecs_keys{
 struct json_options {
   json_keys keys = {};
   /// If not empty, the fields go into one object member of this name
-  /// (`"attributes": {...}`) instead of beside the standard members.
+  /// (`"attributes": {...}`, `{}` when there are none) instead of beside
+  /// the standard members.
   std::string_view fields_key = {};
 };
 
@@ -105,14 +110,20 @@ struct json_options {
 ///      "code.file.path":"src/orders.cc","code.line.number":12,
 ///      "code.function.name":"pay","id":17,"amount":9.5}
 ///
-/// (on one line). Values keep their types: integers and floats are JSON
-/// numbers (NaN and infinities are the strings "NaN", "Infinity",
-/// "-Infinity"), booleans are booleans, an empty optional is null,
-/// containers are arrays, maps are objects (non-string keys written as
-/// their text), durations are strings as the message shows them ("250ms"),
-/// time points RFC 3339 strings. A field whose key is also a standard
-/// member's is written as "fields.<key>"; when several fields share a key,
-/// the last one (the call's over scope's over bound) wins.
+/// (on one line). Values keep their types: integers are JSON integers,
+/// floats JSON numbers that read back as floats (the shortest exact form,
+/// with ".0" added to a whole number: `1.0`; NaN and infinities are the
+/// strings "NaN", "Infinity", "-Infinity"), booleans are booleans, an empty
+/// optional is null, containers are arrays, maps are objects (non-string
+/// keys written as their text: `{"1":"one"}`), durations are strings as the
+/// message shows them ("250ms"), time points RFC 3339 strings in UTC with
+/// nanoseconds. Strings, keys included, are escaped as append_json_string
+/// does. A field whose key is also a standard member's (in use) is written
+/// as "fields.<key>" (not inside `fields_key`, where nothing clashes); when
+/// several fields are written under one name, the last one (the call's over
+/// scope's over bound) wins and the others are left out.
+/// Throws config_error if two standard members, or a standard member and
+/// `fields_key`, share a name.
 std::shared_ptr<formatter> json_formatter(json_options options = {});
 
 struct logfmt_options {
@@ -121,22 +132,36 @@ struct logfmt_options {
 };
 
 /// logfmt: `time=2026-11-22T07:26:06.123456789Z level=info logger=orders
-/// msg="order 17 paid 9.50" id=17 amount=9.5`. A value is written bare if
-/// it is not empty and holds no space, `=`, `"`, `\` or control character;
-/// otherwise it is quoted, with `"`, `\` and control characters escaped
-/// (`\n`, `\t`, `\u001b`...). Keys are written as given, with characters
-/// other than letters, digits and `_ . - / @` replaced by `_`. Containers
-/// are written as their text, quoted.
+/// msg="order 17 paid 9.50" id=17 amount=9.5`, with `thread_id=4242` and
+/// `source=orders.cc:12` after `msg` if asked for. A value is written bare
+/// if it is not empty and holds no space, `=`, `"`, `\`, control character
+/// (C0, DEL, C1) or Unicode line separator (U+2028, U+2029); otherwise it
+/// is quoted, with `"` and `\` escaped, `\n` `\r` `\t` as such and other
+/// controls and separators as `\u001b`, `\u0085`, `\u2028`... Other bytes
+/// are written as they are, ill-formed UTF-8 included (logfmt has no escape
+/// for a byte; none of them can end a line). Keys are written as given, with
+/// each byte other than an ASCII letter, a digit or `_ . - / @` replaced by
+/// `_` (an empty key is `_`); a field named like a standard key (`time`,
+/// `level`, `logger`, `msg`, and `thread_id`, `source` when written) is
+/// written as `fields.<key>`, so that no field can pass for the record's
+/// own. Every field is written, repeated keys included, in the record's
+/// order. Values are written as append_value_text shows them (containers
+/// `"[1, 2]"`), quoted as needed.
 std::shared_ptr<formatter> logfmt_formatter(logfmt_options options = {});
 
-/// For formatters of your own: appends `v` as the text formatters show it
-/// (strings raw and unescaped, containers as `[1, 2]` and `{"k": 1}`, time
-/// points in RFC 3339).
+/// For formatters of your own: appends `v` as the text formatters show it:
+/// strings as they are (unescaped), numbers as fmt's `{}` writes them
+/// (`9.5`, `1`, `nan`), `true`/`false`, `none` for an empty optional,
+/// durations as the message shows them (`250ms`), time points in RFC 3339
+/// (UTC, nanoseconds), containers as fmt writes ranges: `[1, 2]`,
+/// `{"k": 1}`, with strings inside them quoted and escaped (`["a\"b"]`).
 void append_value_text(std::string& out, const value& v);
 /// Appends `v` as a JSON value (see json_formatter for the mapping).
 void append_value_json(std::string& out, const value& v);
 /// Appends `s` as a quoted JSON string: valid JSON and UTF-8 whatever the
-/// bytes.
+/// bytes. `"` and `\` are escaped, control characters (C0, DEL, C1) and
+/// U+2028, U+2029 written as `\n`, `\u001b`..., and each ill-formed UTF-8
+/// sequence replaced by U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace jot

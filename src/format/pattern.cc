@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 
 #include "format/escape.h"
+#include "format/level_names.h"
+#include "format/logfmt_escape.h"
 #include "format/timestamp.h"
+#include "format/value_text.h"
 #include "jot/formatter.h"
 
 namespace jot {
@@ -32,6 +35,7 @@ enum class token {
   source,
   function,
   message,
+  fields,
 };
 
 struct token_name {
@@ -56,6 +60,7 @@ constexpr token_name token_names[] = {
     {"source", token::source},
     {"function", token::function},
     {"message", token::message},
+    {"fields", token::fields},
 };
 
 struct segment {
@@ -69,9 +74,6 @@ std::string_view base_name(std::string_view path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
-
-constexpr std::string_view lower_levels[] = {"trace", "debug",    "info", "warn",
-                                             "error", "critical", "off"};
 
 void append_uint(std::string& out, std::uint64_t v) {
   char buf[24];
@@ -186,7 +188,7 @@ class pattern_formatter_impl final : public formatter {
         out.append(to_string(r.lvl));
         break;
       case token::level_lower:
-        out.append(lower_levels[static_cast<std::uint8_t>(r.lvl) % 7]);
+        out.append(detail::lower_level_name(r.lvl));
         break;
       case token::logger:
         detail::append_escaped_text(out, r.logger_name);
@@ -217,6 +219,15 @@ class pattern_formatter_impl final : public formatter {
       case token::message:
         detail::append_escaped_text(out, r.message);
         break;
+      case token::fields:
+        // " key=value" each, quoted and escaped as in logfmt.
+        for (const field& f : r.fields) {
+          out.push_back(' ');
+          detail::append_logfmt_key(out, f.key);
+          out.push_back('=');
+          detail::append_value_logfmt(out, *f.val, scratch_);
+        }
+        break;
     }
   }
 
@@ -232,6 +243,7 @@ class pattern_formatter_impl final : public formatter {
 
   std::vector<segment> segments_;
   detail::time_cache time_;
+  std::string scratch_;  // a container's text, before quoting
   std::string_view last_file_;
   std::string_view last_base_;
 };

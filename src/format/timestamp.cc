@@ -39,7 +39,60 @@ void append_nanos(std::string& out, std::int64_t nanos) {
   out.append(digits, 10);
 }
 
+// The civil (proleptic Gregorian) date of a day count since 1970-01-01.
+// Counts in 400-year eras of 146097 days, each starting on March 1st so that
+// the leap day falls at the end of a year.
+void civil_from_days(std::int64_t days, std::int64_t& year, int& month, int& day) {
+  const std::int64_t z = days + 719468;  // days since 0000-03-01
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const std::int64_t mp = (5 * doy + 2) / 153;  // March = 0 ... February = 11
+  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+}
+
 }  // namespace
+
+void append_rfc3339_utc(std::string& out, std::int64_t ns) {
+  std::int64_t sec = ns / 1'000'000'000;
+  std::int64_t nanos = ns % 1'000'000'000;
+  if (nanos < 0) {
+    nanos += 1'000'000'000;
+    --sec;
+  }
+  std::int64_t days = sec / 86'400;
+  std::int64_t in_day = sec % 86'400;
+  if (in_day < 0) {
+    in_day += 86'400;
+    --days;
+  }
+  std::int64_t year = 0;
+  int month = 0;
+  int day = 0;
+  civil_from_days(days, year, month, day);
+  // int64 nanoseconds span the years 1677 to 2262: always four digits.
+  const auto y = static_cast<int>(year);
+  char buf[30];
+  put2(buf, y / 100);
+  put2(buf + 2, y % 100);
+  buf[4] = '-';
+  put2(buf + 5, month);
+  buf[7] = '-';
+  put2(buf + 8, day);
+  buf[10] = 'T';
+  const auto s = static_cast<int>(in_day);
+  put2(buf + 11, s / 3600);
+  buf[13] = ':';
+  put2(buf + 14, s / 60 % 60);
+  buf[16] = ':';
+  put2(buf + 17, s % 60);
+  put_nanos(buf + 19, nanos);
+  buf[29] = 'Z';
+  out.append(buf, sizeof buf);
+}
 
 void time_cache::update(std::int64_t ns) {
   std::int64_t sec = ns / 1'000'000'000;

@@ -30,4 +30,9 @@ class time_cache {
   std::size_t offset_len_ = 1;
 };
 
+// Appends `ns` (nanoseconds since the Unix epoch) as
+// 2026-11-22T07:26:06.123456789Z. Uncached: for time values in fields, which
+// do not share a second from one record to the next.
+void append_rfc3339_utc(std::string& out, std::int64_t ns);
+
 }  // namespace jot::detail

@@ -47,6 +47,11 @@ TEST(json_escape, line_separators_are_escaped) {
   EXPECT_EQ(esc("a\xE2\x80\xA8"
                 "b\xE2\x80\xA9"),
             "a\\u2028b\\u2029");
+  EXPECT_EQ(esc("a\xC2\x85"
+                "b\xC2\x80\xC2\x9F\xC2\xA0"),
+            "a\\u0085b\\u0080\\u009f\xC2\xA0")
+      << "C1 controls, NEL among them, are escaped; U+00A0 is not";
+  EXPECT_EQ(parse_back(esc("\xC2\x85")), "\xC2\x85");
   EXPECT_EQ(parse_back(esc("a\xE2\x80\xA8")), "a\xE2\x80\xA8");
 }
 

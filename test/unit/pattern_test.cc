@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "jot/formatter.h"
+#include "support/values.h"
 
 namespace {
 
@@ -67,6 +68,29 @@ TEST(pattern, the_message_cannot_forge_a_line) {
   r.message = "ok\n2026-11-22 00:00:00.000000000 INFO  [1] admin: granted";
   const std::string out = render("{level} {message}", r);
   EXPECT_EQ(out, "WARN ok\\n2026-11-22 00:00:00.000000000 INFO  [1] admin: granted\n");
+}
+
+TEST(pattern, fields_follow_the_message_as_logfmt_pairs) {
+  jot::test::record_builder b(sample());
+  b.add("id", jot::test::int_v(17)).add("amount", jot::test::float_v(9.5));
+  jot::record_view r = b.view();
+  r.message = "order 17 paid 9.50";
+  EXPECT_EQ(render("{message}{fields}", r), "order 17 paid 9.50 id=17 amount=9.5\n");
+  EXPECT_EQ(render(jot::default_pattern, r),
+            "2026-11-22 07:26:06.012345678 WARN  [1234] orders: order 17 paid 9.50 id=17 "
+            "amount=9.5 (main.cc:42)\n");
+  EXPECT_EQ(render("{message}{fields}"), "paid\n") << "nothing when there are no fields";
+  EXPECT_EQ(render("[{fields:>8}]", r), "[ id=17 amount=9.5]\n");
+}
+
+TEST(pattern, field_values_cannot_forge_a_line) {
+  jot::test::record_builder b(sample());
+  b.add("note", jot::test::str_v("ok\n2026-11-22 00:00:00.000000000 INFO  [1] admin: granted"))
+      .add("bad key\n", jot::test::str_v(""))
+      .add("list", jot::test::array_v({jot::test::str_v("a b"), jot::test::str_v("c\rd")}));
+  EXPECT_EQ(render("{fields}", b.view()),
+            " note=\"ok\\n2026-11-22 00:00:00.000000000 INFO  [1] admin: granted\""
+            " bad_key_=\"\" list=\"[\\\"a b\\\", \\\"c\\\\rd\\\"]\"\n");
 }
 
 TEST(pattern, errors_are_reported_at_setup) {
