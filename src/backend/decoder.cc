@@ -630,18 +630,13 @@ void record_decoder::render_arg(const arg_ref& a, const std::string& format,
       if (!vd.decode(a.nodes, a.node_count, ni, r)) return;
       apply_fixups(values, scratch, fixups);
       text_.clear();
-      if (n.tag == arg_type::tuple || (n.tag == arg_type::sequence && n.aux == 1)) {
+      append_value_text(text_, values.front());
+      if ((n.tag == arg_type::tuple || (n.tag == arg_type::sequence && n.aux == 1)) &&
+          text_.size() >= 2) {
         // fmt prints pairs and tuples in parentheses, sets in braces.
         const bool tuple = n.tag == arg_type::tuple;
-        text_.push_back(tuple ? '(' : '{');
-        const value* e = values.front().first_child();
-        for (std::uint32_t k = 0; k < values.front().count; ++k, e = e->next()) {
-          if (k != 0) text_.append(", ");
-          append_value_text(text_, *e);
-        }
-        text_.push_back(tuple ? ')' : '}');
-      } else {
-        append_value_text(text_, values.front());
+        text_.front() = tuple ? '(' : '{';
+        text_.back() = tuple ? ')' : '}';
       }
       if (format.empty()) {
         out.append(text_.data(), text_.data() + text_.size());
