@@ -155,7 +155,9 @@ inline decltype(auto) on_caller(const call_site& site, const T& v) noexcept {
   } else if constexpr (encodable_v<T>) {
     return (v);
   } else {
-    return format_on_caller(site.specs[FormatIndex], fmt::make_format_args(v));
+    // An argument beyond those the format refers to has no spec.
+    return format_on_caller(FormatIndex < site.format_args ? site.specs[FormatIndex] : "",
+                            fmt::make_format_args(v));
   }
 }
 
@@ -170,18 +172,19 @@ constexpr std::array<std::size_t, sizeof...(Args) + 1> format_indexes() {
   return out;
 }
 
+// Whether an argument is a user type that is formatted on the caller.
+template <class T>
+constexpr bool formatted_on_caller() {
+  if constexpr (std::is_same_v<T, kv_text>) {
+    return false;
+  } else if constexpr (is_kv_v<T>) {
+    return !encodable_v<std::decay_t<decltype(std::declval<T>().value)>>;
+  } else {
+    return !encodable_v<T>;
+  }
+}
 template <class... Args>
-inline constexpr bool any_on_caller_v =
-    ((!encodable_v<Args> &&
-      !(is_kv_v<Args> &&
-        [] {
-          if constexpr (is_kv_v<Args> && !std::is_same_v<Args, kv_text>) {
-            return encodable_v<std::decay_t<decltype(std::declval<Args>().value)>>;
-          } else {
-            return is_kv_v<Args>;
-          }
-        }())) ||
-     ...);
+inline constexpr bool any_on_caller_v = (formatted_on_caller<Args>() || ...);
 
 template <class... Args>
 inline void log_call(const logger& lg, std::string_view bound, const call_site& site,

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <new>
 #include <string>
 
 #include <fmt/format.h>
@@ -45,15 +46,34 @@ const pthread_key_t* scope_key() noexcept {
 }
 
 // Per thread: one string per user-type argument of the calls under way (a
-// formatter may log, so calls nest).
+// formatter may log, so calls nest). Owned through a pthread key, like the
+// scope bytes, so that thread_local destructors may still log user types.
 struct caller_texts {
   std::deque<std::string> slots;  // stable: nested calls may add slots
   std::size_t used = 0;
 };
-caller_texts& texts() noexcept {
-  // Allocation-free until first used; freed at thread exit.
-  thread_local caller_texts t;
-  return t;
+constinit thread_local caller_texts* tls_texts = nullptr;
+
+void free_caller_texts(void* p) noexcept {
+  tls_texts = nullptr;
+  delete static_cast<caller_texts*>(p);
+}
+
+const pthread_key_t* texts_key() noexcept {
+  static pthread_key_t key;
+  static const bool ready = pthread_key_create(&key, free_caller_texts) == 0;
+  return ready ? &key : nullptr;
+}
+
+// nullptr only when out of memory.
+caller_texts* texts() noexcept {
+  if (tls_texts == nullptr) {
+    tls_texts = new (std::nothrow) caller_texts;
+    if (tls_texts != nullptr) {
+      if (const pthread_key_t* key = texts_key()) pthread_setspecific(*key, tls_texts);
+    }
+  }
+  return tls_texts;
 }
 
 }  // namespace
@@ -94,12 +114,19 @@ void scope_pop(std::uint32_t previous) noexcept {
   tls_scope = {b.data, static_cast<std::uint32_t>(b.size)};
 }
 
-std::size_t caller_text_mark() noexcept { return texts().used; }
+std::size_t caller_text_mark() noexcept {
+  caller_texts* t = texts();
+  return t == nullptr ? 0 : t->used;
+}
 
-void caller_text_release(std::size_t mark) noexcept { texts().used = mark; }
+void caller_text_release(std::size_t mark) noexcept {
+  if (caller_texts* t = texts()) t->used = mark;
+}
 
 std::string_view format_on_caller(std::string_view spec, fmt::format_args args) noexcept {
-  caller_texts& t = texts();
+  caller_texts* tp = texts();
+  if (tp == nullptr) return "[jot: out of memory formatting an argument]";
+  caller_texts& t = *tp;
   try {
     if (t.used == t.slots.size()) t.slots.emplace_back();
     std::string& out = t.slots[t.used++];

@@ -294,10 +294,14 @@ TEST_F(fields_test, user_types_on_the_caller_or_deferred) {
   JOT_INFO(log, "kv", jot::kv("price", money{5}), jot::kv("item", label{"cup"}));
   const jot::bound_logger b = log.with(jot::kv("price", money{100}), jot::kv("item", label{"pot"}));
   JOT_INFO(b, "bound");
+  // More arguments than placeholders: fmt allows it; the extra user types
+  // are formatted without a spec and are in no field.
+  JOT_INFO(log, "only {}", 1, label{"extra"}, label{"more"});
   EXPECT_EQ(lines(), (std::vector<std::string>{
                          "$9.50 for    tea | c.price=S:$9.50 c.item=S:   tea",
                          "kv | c.price=S:$0.05 c.item=S:cup",
                          "bound | b.price=S:$1.00 b.item=S:pot",
+                         "only 1 |",
                      }));
 }
 
