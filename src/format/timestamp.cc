@@ -56,7 +56,7 @@ void civil_from_days(std::int64_t days, std::int64_t& year, int& month, int& day
 
 }  // namespace
 
-void append_rfc3339_utc(std::string& out, std::int64_t ns) {
+char* write_rfc3339_utc(char* buf, std::int64_t ns) {
   std::int64_t sec = ns / 1'000'000'000;
   std::int64_t nanos = ns % 1'000'000'000;
   if (nanos < 0) {
@@ -75,7 +75,6 @@ void append_rfc3339_utc(std::string& out, std::int64_t ns) {
   civil_from_days(days, year, month, day);
   // int64 nanoseconds span the years 1677 to 2262: always four digits.
   const auto y = static_cast<int>(year);
-  char buf[30];
   put2(buf, y / 100);
   put2(buf + 2, y % 100);
   buf[4] = '-';
@@ -91,7 +90,12 @@ void append_rfc3339_utc(std::string& out, std::int64_t ns) {
   put2(buf + 17, s % 60);
   put_nanos(buf + 19, nanos);
   buf[29] = 'Z';
-  out.append(buf, sizeof buf);
+  return buf + 30;
+}
+
+void append_rfc3339_utc(std::string& out, std::int64_t ns) {
+  char buf[30];
+  out.append(buf, static_cast<std::size_t>(write_rfc3339_utc(buf, ns) - buf));
 }
 
 void time_cache::update(std::int64_t ns) {
@@ -157,13 +161,20 @@ void time_cache::append_timestamp(std::string& out, std::int64_t ns) {
   out.append(buf, sizeof buf);
 }
 
-void time_cache::append_iso8601(std::string& out, std::int64_t ns) {
+char* time_cache::write_iso8601(char* p, std::int64_t ns) {
   update(ns);
-  out.append(date_, sizeof date_);
-  out.push_back('T');
-  out.append(clock_, sizeof clock_);
-  append_nanos(out, nanos_);
-  out.append(offset_, offset_len_);
+  std::memcpy(p, date_, sizeof date_);
+  p[10] = 'T';
+  std::memcpy(p + 11, clock_, sizeof clock_);
+  put_nanos(p + 19, nanos_);
+  std::memcpy(p + 29, offset_, offset_len_);
+  return p + 29 + offset_len_;
+}
+
+void time_cache::append_iso8601(std::string& out, std::int64_t ns) {
+  // One append of up to 35 characters.
+  char buf[iso8601_max];
+  out.append(buf, static_cast<std::size_t>(write_iso8601(buf, ns) - buf));
 }
 
 }  // namespace jot::detail

@@ -17,6 +17,9 @@ class time_cache {
   void append_time(std::string& out, std::int64_t ns);       // 07:26:06.123456789
   void append_timestamp(std::string& out, std::int64_t ns);  // date, ' ', time
   void append_iso8601(std::string& out, std::int64_t ns);    // 2026-11-22T07:26:06.123456789Z
+  // The same at p, which has room for iso8601_max; returns the end.
+  char* write_iso8601(char* p, std::int64_t ns);
+  static constexpr std::size_t iso8601_max = 35;
 
  private:
   void update(std::int64_t ns);
@@ -34,5 +37,7 @@ class time_cache {
 // 2026-11-22T07:26:06.123456789Z. Uncached: for time values in fields, which
 // do not share a second from one record to the next.
 void append_rfc3339_utc(std::string& out, std::int64_t ns);
+// The same at p, which has room for 30 bytes; returns the end.
+char* write_rfc3339_utc(char* p, std::int64_t ns);
 
 }  // namespace jot::detail

@@ -2,6 +2,7 @@
 #include "format/value_text.h"
 
 #include <cmath>
+#include <cstring>
 #include <string_view>
 
 #include <fmt/compile.h>
@@ -156,18 +157,19 @@ void append_float_text(std::string& out, double d) {
   out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
-void append_float_json(std::string& out, double d) {
+char* write_float_json(char* p, double d) {
   if (!std::isfinite(d)) {
-    out.append(std::isnan(d) ? std::string_view("\"NaN\"")
-               : d > 0       ? std::string_view("\"Infinity\"")
-                             : std::string_view("\"-Infinity\""));
-    return;
+    const std::string_view text = std::isnan(d) ? std::string_view("\"NaN\"")
+                                  : d > 0       ? std::string_view("\"Infinity\"")
+                                                : std::string_view("\"-Infinity\"");
+    std::memcpy(p, text.data(), text.size());
+    return p + text.size();
   }
-  char buf[40];
-  char* end = fmt::format_to(buf, FMT_COMPILE("{}"), d);
+  char* const begin = p;
+  char* end = fmt::format_to(p, FMT_COMPILE("{}"), d);  // at most 24 characters
   bool integral = true;
-  for (const char* p = buf; p != end; ++p) {
-    if (*p == '.' || *p == 'e') {
+  for (const char* c = begin; c != end; ++c) {
+    if (*c == '.' || *c == 'e') {
       integral = false;
       break;
     }
@@ -176,7 +178,12 @@ void append_float_json(std::string& out, double d) {
     *end++ = '.';
     *end++ = '0';
   }
-  out.append(buf, static_cast<std::size_t>(end - buf));
+  return end;
+}
+
+void append_float_json(std::string& out, double d) {
+  char buf[40];
+  out.append(buf, static_cast<std::size_t>(write_float_json(buf, d) - buf));
 }
 
 void append_value_logfmt(std::string& out, const value& v, std::string& scratch) {

@@ -26,6 +26,8 @@ void append_float_text(std::string& out, double d);
 // exponent so that it reads back as a floating-point number ("1.0", not
 // "1"); NaN and the infinities as the strings "NaN", "Infinity", "-Infinity".
 void append_float_json(std::string& out, double d);
+// The same at p, which has room for 40 bytes; returns the end.
+char* write_float_json(char* p, double d);
 
 // `v` as a logfmt value: its text (append_value_text), quoted and escaped as
 // append_logfmt_value does. `scratch` is used for containers' text.

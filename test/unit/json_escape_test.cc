@@ -131,4 +131,20 @@ TEST(json_escape, specials_at_every_position_of_a_long_string) {
   }
 }
 
+// Short strings are scanned with overlapping loads that stay inside the
+// string: every length, a special byte at every position (and none).
+TEST(json_escape, specials_at_every_position_of_every_short_length) {
+  for (std::size_t len = 1; len <= 33; ++len) {
+    const std::string plain(len, 'a');
+    EXPECT_EQ(esc(plain), plain) << len;
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      std::string in = plain;
+      in[pos] = '\n';
+      EXPECT_EQ(esc(in), in.substr(0, pos) + "\\n" + in.substr(pos + 1)) << len << " " << pos;
+      in[pos] = '\x80';
+      EXPECT_EQ(esc(in), in.substr(0, pos) + fffd + in.substr(pos + 1)) << len << " " << pos;
+    }
+  }
+}
+
 }  // namespace

@@ -271,4 +271,57 @@ TEST(json_formatter, appends_to_what_is_there) {
   EXPECT_TRUE(json::accept(out.substr(9)));
 }
 
+TEST(json_formatter, long_strings_and_many_fields) {
+  // Strings past the formatter's line buffer, and past the size it escapes
+  // straight into the output; containers between other fields.
+  std::string big;
+  for (int i = 0; i < 5000; ++i) big += "ab\"\n\xff\xc3\xa9";
+  const std::string function = big.substr(0, 3000);
+  jot::record_view r = base();
+  r.message = big;
+  r.thread_name = big;
+  r.function = function;
+  record_builder b(r);
+  b.add(big, str_v(big))
+      .add("arr", array_v({str_v(big), int_v(1)}))
+      .add("after", int_v(2))
+      .add("mid", str_v(big.substr(0, 2000)))
+      .add("level", str_v(big.substr(0, 20000)));
+  for (int i = 0; i < 70; ++i) b.add("f" + std::to_string(i), str_v(big.substr(0, 300)));
+  // What the parser gives back: \xff and a cut-off \xc3 are U+FFFD.
+  auto decoded = [](std::string_view in) {
+    std::string e;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const auto c = static_cast<unsigned char>(in[i]);
+      if (c == 0xff || (c == 0xc3 && i + 1 == in.size())) {
+        e += fffd;
+      } else {
+        e += in[i];
+      }
+    }
+    return e;
+  };
+  std::string out = "x";
+  jot::json_formatter()->format(b.view(), out);
+  ASSERT_EQ(out[0], 'x');
+  const json j = parse_line(out.substr(1));
+  // (EXPECT_TRUE: a failure would print megabytes.)
+  EXPECT_TRUE(j["message"] == decoded(big));
+  EXPECT_TRUE(j["thread.name"] == decoded(big));
+  EXPECT_TRUE(j["code.function.name"] == decoded(function));
+  EXPECT_TRUE(j[decoded(big)] == decoded(big));
+  EXPECT_TRUE(j["arr"][0] == decoded(big));
+  EXPECT_EQ(j["arr"][1], 1);
+  EXPECT_EQ(j["after"], 2);
+  EXPECT_TRUE(j["mid"] == decoded(big.substr(0, 2000)));
+  EXPECT_TRUE(j["fields.level"] == decoded(big.substr(0, 20000)));
+  for (int i = 0; i < 70; ++i) {
+    EXPECT_TRUE(j["f" + std::to_string(i)] == decoded(big.substr(0, 300))) << i;
+  }
+  // The same formatter, a small record after a large one.
+  out.clear();
+  jot::json_formatter()->format(base(), out);
+  EXPECT_EQ(parse_line(out)["message"], "order 17 paid 9.50");
+}
+
 }  // namespace
