@@ -101,7 +101,9 @@ struct record_view {
   std::string_view thread_name;  // empty if the thread has none
   /// Bound fields, then scope fields, then the call's own fields (named
   /// placeholders in order, then jot::kv arguments). A key may repeat if
-  /// two sources use it; formatters write every occurrence.
+  /// two sources use it: the JSON formatter keeps the last occurrence (the
+  /// call's over the scope's over the bound one), logfmt and the text
+  /// pattern write each.
   std::span<const field> fields;
 };
 
