@@ -477,6 +477,14 @@ const record_decoder::plan& record_decoder::plan_for(const call_site& site) {
       owned->pieces.push_back(std::move(p));
     }
     owned->tail = std::move(v.pending);
+    bool seq = !owned->whole && owned->pieces.size() == site.arg_count &&
+               site.type_count == site.arg_count;
+    for (std::size_t k = 0; seq && k < owned->pieces.size(); ++k) {
+      const piece& pc = owned->pieces[k];
+      seq = pc.arg == k && pc.format.empty() && is_scalar(site.types[k].tag) &&
+            (site.names == nullptr || k >= site.format_args || site.names[k].empty());
+    }
+    owned->sequential = seq;
   }
   s = {&site, owned.get()};
   return *owned;
@@ -649,6 +657,18 @@ void record_decoder::render_arg(const arg_ref& a, const std::string& format,
   }
 }
 
+bool record_decoder::render_sequential(const call_site& site, const plan& p,
+                                       std::span<const std::byte> args, fmt::memory_buffer& out) {
+  reader r(args.data(), args.data() + args.size());
+  const plain_writer w{out};
+  for (std::size_t k = 0; k < p.pieces.size(); ++k) {
+    w(std::string_view(p.pieces[k].literal));
+    if (!visit_scalar(site.types[k].tag, r, w)) return false;
+  }
+  w(std::string_view(p.tail));
+  return r.end() - r.pos() < 8;
+}
+
 bool record_decoder::render(const call_site& site, const plan& p, fmt::memory_buffer& out) {
   const plain_writer w{out};
   for (const piece& pc : p.pieces) {
@@ -692,6 +712,14 @@ bool record_decoder::decode(const call_site& site, std::span<const std::byte> bo
   scratch_.clear();
   text_fixups_.clear();
   try {
+    if (bound.empty() && scope.empty()) {
+      const plan& p = plan_for(site);
+      if (p.sequential) {
+        if (render_sequential(site, p, args, message)) return true;
+        append_fallback(message, start, site, " [jot: record bytes do not match the call site]");
+        return false;
+      }
+    }
     bool ok = walk_context(bound, field_origin::bound);
     ok = walk_context(scope, field_origin::scope) && ok;
     if (walk_args(site, args) && args_.size() >= site.format_args) {

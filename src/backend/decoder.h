@@ -64,6 +64,10 @@ class record_decoder {
   };
   struct plan {
     bool whole = false;  // nested fields: fmt formats the whole message
+    // The common case: `{}` placeholders in order, one per argument, all
+    // scalars, no names and no jot::kv. Rendered in one pass over the
+    // bytes, with no fields to decode.
+    bool sequential = false;
     std::vector<piece> pieces;
     std::string tail;  // text after the last placeholder
   };
@@ -84,6 +88,8 @@ class record_decoder {
   bool walk_args(const call_site& site, std::span<const std::byte> args);
   bool walk_context(std::span<const std::byte> bytes, field_origin origin);
   bool render(const call_site& site, const plan& p, fmt::memory_buffer& out);
+  static bool render_sequential(const call_site& site, const plan& p,
+                                std::span<const std::byte> args, fmt::memory_buffer& out);
   bool render_whole(const call_site& site, fmt::memory_buffer& out);
   void render_arg(const arg_ref& a, const std::string& format, fmt::memory_buffer& out);
   void finish_fields();
