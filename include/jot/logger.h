@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -312,6 +313,9 @@ bound_logger logger::with(const kv_field<T>&... fields) const {
 namespace detail {
 
 inline const bound_logger& as_logger(const bound_logger& l) noexcept { return l; }
+// JOT_INFO(log.with(...), ...): the macro keeps a reference to what this
+// returns, so a temporary is moved into a value that lives as long.
+inline bound_logger as_logger(bound_logger&& l) noexcept { return std::move(l); }
 
 template <class... Args>
 inline void log_encoded(const logger& lg, std::string_view bound, const call_site& site,

@@ -139,11 +139,13 @@ TEST_F(fields_test, bound_fields_are_on_every_record_and_chain) {
   const jot::bound_logger deeper = req.with(jot::kv("step", 2));
   JOT_INFO(deeper, "deeper");
   JOT_INFO(log, "the base logger is unchanged");
+  JOT_INFO(log.with(jot::kv("inline", std::string(40, 'x'))), "a temporary bound logger");
   EXPECT_EQ(req.name(), log.name());
   EXPECT_EQ(lines(), (std::vector<std::string>{
                          "accepted /x | b.request_id=i:42 b.user=s:ann c.path=s:/x",
                          "deeper | b.request_id=i:42 b.user=s:ann b.step=i:2",
                          "the base logger is unchanged |",
+                         "a temporary bound logger | b.inline=s:" + std::string(40, 'x'),
                      }));
 }
 
