@@ -276,9 +276,6 @@ class logger {
 /// macros like the logger it came from.
 class bound_logger {
  public:
-  bound_logger(const logger& base, std::string fields) noexcept
-      : base_(&base), fields_(std::move(fields)) {}
-
   const logger& base() const noexcept { return *base_; }
   const std::string& name() const noexcept { return base_->name(); }
   bool should_log(level l) const noexcept { return base_->should_log(l); }
@@ -299,6 +296,10 @@ class bound_logger {
   }
 
  private:
+  friend class logger;
+  bound_logger(const logger& base, std::string fields) noexcept
+      : base_(&base), fields_(std::move(fields)) {}
+
   const logger* base_;
   std::string fields_;  // encoded once, copied into each record
 };
