@@ -40,7 +40,8 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]\n"
-    "                          [--producer-cpu C] [--backend-cpu C] [--only jot,jot_kv,jot_bound,spdlog_async,...]\n"
+    "                          [--producer-cpu C] [--backend-cpu C] [--only "
+    "jot,jot_kv,jot_bound,spdlog_async,...]\n"
     "                          [--show-slow NS] [--no-settle] [--csv FILE]\n";
 
 struct config {
@@ -289,7 +290,8 @@ int main(int argc, char** argv) {
   bench::temp_dir dir;
   std::vector<result> results;
   for (const char* variant : {"jot", "jot_named", "jot_kv", "jot_bound"}) {
-    if (bench::selected(cfg.only, variant)) results.push_back(run_jot(cfg, dir, clk, pause, variant));
+    if (bench::selected(cfg.only, variant))
+      results.push_back(run_jot(cfg, dir, clk, pause, variant));
   }
 #if JOT_BENCH_HAVE_SPDLOG
   if (bench::selected(cfg.only, "spdlog_async"))

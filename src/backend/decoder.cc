@@ -154,11 +154,11 @@ bool visit_duration(std::uint8_t aux, reader& r, F&& f) {
   double d = 0;
   if (floating ? !r.read(d) : !r.read(i)) return false;
   auto with = [&](auto period_tag) {
-    using P = decltype(period_tag);
+    using period_t = decltype(period_tag);
     if (floating) {
-      f(std::chrono::duration<double, P>(d));
+      f(std::chrono::duration<double, period_t>(d));
     } else {
-      f(std::chrono::duration<std::int64_t, P>(i));
+      f(std::chrono::duration<std::int64_t, period_t>(i));
     }
   };
   switch (static_cast<period>(aux & 15)) {
@@ -240,7 +240,7 @@ struct plain_writer {
 double widen(float f) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, f);
-  double d = f;
+  auto d = static_cast<double>(f);
   std::from_chars(buf, r.ptr, d);
   return d;
 }
