@@ -114,7 +114,7 @@ cpu_busy_percent() {
 {
   echo "jot benchmarks, $(date -u '+%Y-%m-%d %H:%M:%S UTC')$( ((quick)) && echo ' (--quick)')"
   commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
-  if [[ $commit != unknown ]] && ! git diff --quiet HEAD -- 2>/dev/null; then
+  if [[ $commit != unknown ]] && ! git diff --quiet HEAD -- . ':(exclude)bench/results' 2>/dev/null; then
     commit+=" (with local changes)"
   fi
   echo "commit: $commit"
