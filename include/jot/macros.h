@@ -21,13 +21,13 @@
 
 // Declares `name`, the static constexpr call site of a statement, and the
 // parsed template it points into.
-#define JOT_DETAIL_SITE_(name, lvl, fmt_str, ...)                                        \
-  static constexpr auto name##_tpl =                                                     \
-      ::jot::detail::parse_template<::jot::detail::shape_of(fmt_str)>(fmt_str);          \
-  static constexpr ::jot::detail::call_site name =                                       \
-      ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make( \
-          lvl, name##_tpl.format(), fmt_str, name##_tpl.names, name##_tpl.specs,         \
-          ::jot::detail::shape_of(fmt_str).args, __FILE__, __LINE__, __builtin_FUNCTION())
+#define JOT_DETAIL_SITE_(name, lvl, fmt_str, ...)                                                 \
+  static constexpr ::jot::detail::template_shape name##_shape = ::jot::detail::shape_of(fmt_str); \
+  static constexpr auto name##_tpl = ::jot::detail::parse_template<name##_shape>(fmt_str);        \
+  static constexpr ::jot::detail::call_site name =                                                \
+      ::jot::detail::site_builder<decltype(::jot::detail::types_of(__VA_ARGS__))>::make(          \
+          lvl, name##_tpl.format(), fmt_str, name##_tpl.names, name##_tpl.specs,                  \
+          name##_shape.args, __FILE__, __LINE__, __builtin_FUNCTION())
 
 #define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                              \
   do {                                                                           \
