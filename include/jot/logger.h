@@ -156,9 +156,12 @@ inline decltype(auto) on_caller(const call_site& site, const T& v) noexcept {
   } else if constexpr (encodable_v<T>) {
     return (v);
   } else {
-    // An argument beyond those the format refers to has no spec.
-    return format_on_caller(FormatIndex < site.format_args ? site.specs[FormatIndex] : "",
-                            fmt::make_format_args(v));
+    // An argument beyond those the format refers to has no spec; a spec
+    // with a width or precision from another argument ("{:>{}}") is
+    // applied on the writer, to this text, as to a string.
+    std::string_view spec = FormatIndex < site.format_args ? site.specs[FormatIndex] : "";
+    if (spec.find('{') != std::string_view::npos) spec = {};
+    return format_on_caller(spec, fmt::make_format_args(v));
   }
 }
 
@@ -317,6 +320,7 @@ inline const bound_logger& as_logger(const bound_logger& l) noexcept { return l;
 // JOT_INFO(log.with(...), ...): the macro keeps a reference to what this
 // returns, so a temporary is moved into a value that lives as long.
 inline bound_logger as_logger(bound_logger&& l) noexcept { return std::move(l); }
+inline bound_logger as_logger(const bound_logger&& l) { return l; }
 
 template <class... Args>
 inline void log_encoded(const logger& lg, std::string_view bound, const call_site& site,

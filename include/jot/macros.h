@@ -29,13 +29,21 @@
           lvl, name##_tpl.format(), fmt_str, name##_tpl.names, name##_tpl.specs,                  \
           name##_shape.args, __FILE__, __LINE__, __builtin_FUNCTION())
 
-#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...)                              \
-  do {                                                                           \
-    const auto& jot_lg_ = ::jot::detail::as_logger(logger_expr);                 \
-    if (jot_lg_.should_log(lvl)) {                                               \
-      JOT_DETAIL_SITE_(jot_site_, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__);      \
-      jot_lg_.log(jot_site_, jot_site__tpl.format() __VA_OPT__(, ) __VA_ARGS__); \
-    }                                                                            \
+// Names carry a per-statement number, so that a JOT_* call inside the
+// arguments of another (in a lambda) shadows nothing.
+#define JOT_LOG_AT_(logger_expr, lvl, fmt_str, ...) \
+  JOT_LOG_AT_X_(__COUNTER__, logger_expr, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_LOG_AT_X_(n, logger_expr, lvl, fmt_str, ...) \
+  JOT_LOG_AT_N_(n, logger_expr, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_LOG_AT_N_(n, logger_expr, lvl, fmt_str, ...) \
+  JOT_LOG_AT_NAMED_(jot_lg_##n, jot_site_##n, logger_expr, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_LOG_AT_NAMED_(lg, site, logger_expr, lvl, fmt_str, ...)    \
+  do {                                                                 \
+    const auto& lg = ::jot::detail::as_logger(logger_expr);            \
+    if (lg.should_log(lvl)) {                                          \
+      JOT_DETAIL_SITE_(site, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__); \
+      lg.log(site, site##_tpl.format() __VA_OPT__(, ) __VA_ARGS__);    \
+    }                                                                  \
   } while (false)
 
 // A call below JOT_ACTIVE_LEVEL: never executed, its arguments never

@@ -16,6 +16,34 @@
 #include "jot/formatter.h"
 
 namespace jot::detail {
+namespace {
+// Text already formatted with its placeholder's spec: fmt writes it as it
+// is, whatever the spec.
+struct preformatted {
+  std::string text;
+};
+}  // namespace
+}  // namespace jot::detail
+
+template <>
+struct fmt::formatter<jot::detail::preformatted> {
+  constexpr auto parse(fmt::format_parse_context& ctx) {
+    auto it = ctx.begin();
+    int depth = 0;
+    while (it != ctx.end() && (*it != '}' || depth > 0)) {
+      if (*it == '{') ++depth;
+      if (*it == '}') --depth;
+      ++it;
+    }
+    return it;
+  }
+  template <class Context>
+  auto format(const jot::detail::preformatted& p, Context& ctx) const {
+    return std::copy(p.text.begin(), p.text.end(), ctx.out());
+  }
+};
+
+namespace jot::detail {
 
 namespace {
 
@@ -150,18 +178,22 @@ bool is_scalar(arg_type t) { return t <= arg_type::text; }
 template <class F>
 bool visit_duration(std::uint8_t aux, reader& r, F&& f) {
   const bool floating = (aux & duration_float) != 0;
+  const bool is_unsigned = (aux & duration_unsigned) != 0;
   std::int64_t i = 0;
+  std::uint64_t u = 0;
   double d = 0;
-  if (floating ? !r.read(d) : !r.read(i)) return false;
+  if (floating ? !r.read(d) : is_unsigned ? !r.read(u) : !r.read(i)) return false;
   auto with = [&](auto period_tag) {
     using period_t = decltype(period_tag);
     if (floating) {
       f(std::chrono::duration<double, period_t>(d));
+    } else if (is_unsigned) {
+      f(std::chrono::duration<std::uint64_t, period_t>(u));
     } else {
       f(std::chrono::duration<std::int64_t, period_t>(i));
     }
   };
-  switch (static_cast<period>(aux & 15)) {
+  switch (static_cast<period>(aux & period_mask)) {
     case period::ns:
       with(std::nano{});
       return true;
@@ -192,6 +224,45 @@ bool visit_duration(std::uint8_t aux, reader& r, F&& f) {
     case period::years:
       with(std::ratio<31556952>{});
       return true;
+    case period::as:
+      with(std::atto{});
+      return true;
+    case period::fs:
+      with(std::femto{});
+      return true;
+    case period::ps:
+      with(std::pico{});
+      return true;
+    case period::cs:
+      with(std::centi{});
+      return true;
+    case period::ds:
+      with(std::deci{});
+      return true;
+    case period::das:
+      with(std::deca{});
+      return true;
+    case period::hs:
+      with(std::hecto{});
+      return true;
+    case period::ks:
+      with(std::kilo{});
+      return true;
+    case period::mega:
+      with(std::mega{});
+      return true;
+    case period::giga:
+      with(std::giga{});
+      return true;
+    case period::tera:
+      with(std::tera{});
+      return true;
+    case period::peta:
+      with(std::peta{});
+      return true;
+    case period::exa:
+      with(std::exa{});
+      return true;
   }
   return false;
 }
@@ -199,7 +270,11 @@ bool visit_duration(std::uint8_t aux, reader& r, F&& f) {
 // Nanoseconds of a duration, saturated to the int64 range.
 template <class D>
 std::int64_t saturated_ns(D d) {
-  const long double ns = std::chrono::duration<long double, std::nano>(d).count();
+  // By hand: std::chrono's conversion overflows its ratio for exaseconds.
+  using period_t = typename D::period;
+  const long double ns = static_cast<long double>(d.count()) *
+                         static_cast<long double>(period_t::num) /
+                         static_cast<long double>(period_t::den) * 1e9L;
   if (!(ns == ns)) return 0;  // NaN
   if (ns >= static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
     return std::numeric_limits<std::int64_t>::max();
@@ -287,7 +362,7 @@ class value_decoder {
       }
       case arg_type::time: {
         ++i;
-        return visit_duration(n.aux & 15, r, [&](auto d) {
+        return visit_duration(n.aux & period_mask, r, [&](auto d) {
           value& out = values_[at];
           out.type = value_type::time;
           out.int64 = saturated_ns(d);
@@ -601,9 +676,10 @@ void record_decoder::render_arg(const arg_ref& a, const std::string& format,
       });
       return;
     case arg_type::time:
-      visit_duration(n.aux & 15, r, [&](auto d) {
+      visit_duration(n.aux & period_mask, r, [&](auto d) {
         const std::chrono::time_point<std::chrono::system_clock> tp(
-            std::chrono::duration_cast<std::chrono::system_clock::duration>(d));
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::nanoseconds(saturated_ns(d))));
         fmt::vformat_to(fmt::appender(out), format.empty() ? fmt::string_view("{}") : f,
                         fmt::make_format_args(tp));
       });
@@ -683,17 +759,31 @@ bool record_decoder::render(const call_site& site, const plan& p, fmt::memory_bu
 
 bool record_decoder::render_whole(const call_site& site, fmt::memory_buffer& out) {
   // Rare: a width or precision taken from an argument. Scalars go to fmt
-  // with their types; anything else as its text.
+  // with their types. Anything else is text: made with its placeholder's
+  // spec and then written as it is, or, if that spec takes a width from
+  // another argument, made plain and given the spec as a string.
   fmt::dynamic_format_arg_store<fmt::format_context> store;
-  for (const arg_ref& a : args_) {
+  for (std::size_t k = 0; k < args_.size(); ++k) {
+    const arg_ref& a = args_[k];
     const type_node& n = a.nodes[a.node];
     reader r(a.data, a.end);
-    if (is_scalar(n.tag)) {
+    if (is_scalar(n.tag) && n.tag != arg_type::text) {
       if (!visit_scalar(n.tag, r, [&](auto v) { store.push_back(v); })) return false;
-    } else {
-      fmt::memory_buffer text;
-      render_arg(a, std::string(), text);
+      continue;
+    }
+    const std::string_view spec =
+        k < site.format_args && site.specs != nullptr ? site.specs[k] : std::string_view();
+    const bool dynamic = spec.find('{') != std::string_view::npos;
+    std::string format;
+    if (!spec.empty() && !dynamic && n.tag != arg_type::text) {
+      format.append("{:").append(spec).push_back('}');
+    }
+    fmt::memory_buffer text;
+    render_arg(a, format, text);
+    if (dynamic) {
       store.push_back(fmt::to_string(text));
+    } else {
+      store.push_back(preformatted{fmt::to_string(text)});
     }
   }
   fmt::vformat_to(fmt::appender(out), fmt::string_view(site.format.data(), site.format.size()),
@@ -723,9 +813,12 @@ bool record_decoder::decode(const call_site& site, std::span<const std::byte> bo
     bool ok = walk_context(bound, field_origin::bound);
     ok = walk_context(scope, field_origin::scope) && ok;
     if (walk_args(site, args) && args_.size() >= site.format_args) {
+      // The fields first: a spec that fmt rejects on the writer (one on a
+      // container or a duration, which only the writer checks) costs the
+      // message, not the fields.
+      finish_fields();
       const plan& p = plan_for(site);
       if (p.whole ? render_whole(site, message) : render(site, p, message)) {
-        finish_fields();
         if (ok) return true;
         const std::string_view note = " [jot: bound or scope fields are damaged]";
         message.append(note.data(), note.data() + note.size());
@@ -736,7 +829,6 @@ bool record_decoder::decode(const call_site& site, std::span<const std::byte> bo
     append_fallback(message, start, site, " [jot: record bytes do not match the call site]");
   } catch (const std::exception& e) {
     try {
-      fields_.clear();
       append_fallback(message, start, site, " [jot: format error: ");
       const std::string_view what = e.what();
       message.append(what.data(), what.data() + what.size());

@@ -30,3 +30,11 @@ void fields(jot::logger& log, int id, const std::vector<int>& v,
   JOT_INFO(req, "order {id} took {ms} at {t}", id, ms, t, jot::kv("m", m));
   JOT_WARN(log, "tuple {}", std::tuple<int, float, std::string>{1, 2.0f, "x"});
 }
+
+// A call inside another's arguments shadows nothing.
+void nested(jot::logger& log) {
+  JOT_INFO(log, "outer {v}", [&] {
+    JOT_DEBUG(log, "inner");
+    return 1;
+  }());
+}

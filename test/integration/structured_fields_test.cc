@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <limits>
 #include <list>
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +19,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fmt/std.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
@@ -305,6 +308,62 @@ TEST_F(fields_test, user_types_on_the_caller_or_deferred) {
                          "bound | b.price=S:$1.00 b.item=S:pot",
                          "only 1 |",
                      }));
+}
+
+struct ipv4 : std::array<std::uint8_t, 4> {};
+
+}  // namespace
+
+template <>
+struct fmt::formatter<ipv4> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  auto format(const ipv4& a, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+  }
+};
+
+namespace {
+
+TEST_F(fields_test, types_that_only_look_like_containers_keep_their_formatter) {
+  const std::filesystem::path p("a/b");
+  const std::pmr::string ps = "hello";
+  const ipv4 ip{{192, 168, 0, 1}};
+  JOT_INFO(log, "{p} {ps} {ip}", p, ps, ip);
+  EXPECT_EQ(lines(), std::vector<std::string>{fmt::format("{} hello 192.168.0.1 | c.p=S:{} "
+                                                          "c.ps=s:hello c.ip=S:192.168.0.1",
+                                                          p, p)});
+}
+
+TEST_F(fields_test, durations_of_every_period_print_as_fmt_prints_them) {
+  using namespace std::chrono;
+  const duration<std::uint64_t> big(~std::uint64_t{0});
+  const duration<int, std::centi> cs(5);
+  const duration<long long, std::pico> ps(5);
+  const duration<int, std::kilo> ks(2);
+  JOT_INFO(log, "{} {} {} {}", big, cs, ps, ks);
+  EXPECT_EQ(lines(), std::vector<std::string>{fmt::format("{} {} {} {} |", big, cs, ps, ks)});
+}
+
+TEST_F(fields_test, user_types_with_a_width_from_another_argument) {
+  JOT_INFO(log, "[{:>{}}] [{:<{}}]", label{"bob"}, 8, label{"x"}, 3);
+  EXPECT_EQ(lines(), std::vector<std::string>{"[     bob] [x  ] |"});
+}
+
+const jot::bound_logger make_bound(const jot::logger& l) {
+  return l.with(jot::kv("req", std::string(100, 'r')));
+}
+
+TEST_F(fields_test, a_const_temporary_bound_logger_lives_for_the_call) {
+  JOT_INFO(make_bound(log), "hello {}", 1);
+  EXPECT_EQ(lines(), std::vector<std::string>{"hello 1 | b.req=s:" + std::string(100, 'r')});
+}
+
+TEST_F(fields_test, a_spec_only_the_writer_can_check_costs_the_message_not_the_fields) {
+  JOT_INFO(log, "ids {v:.2f}", std::vector<int>{1, 2});
+  const std::vector<std::string> got = lines();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].rfind("ids {v:.2f} [jot: format error: ", 0), 0u) << got[0];
+  EXPECT_NE(got[0].find("| c.v=[i:1,i:2]"), std::string::npos) << got[0];
 }
 
 TEST_F(fields_test, values_keep_every_byte_and_keys_are_cut_at_65535) {

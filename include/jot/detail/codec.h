@@ -11,15 +11,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <iterator>
+#include <list>
+#include <map>
 #include <new>
 #include <optional>
 #include <ratio>
+#include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -39,6 +47,14 @@ template <class... Args>
 struct type_list {};
 template <class... Args>
 type_list<std::decay_t<Args>...> types_of(const Args&...);
+
+// std::string and std::string_view, and any other allocator or traits.
+template <class T>
+inline constexpr bool is_char_string_v = false;
+template <class Tr, class A>
+inline constexpr bool is_char_string_v<std::basic_string<char, Tr, A>> = true;
+template <class Tr>
+inline constexpr bool is_char_string_v<std::basic_string_view<char, Tr>> = true;
 
 template <class T>
 constexpr arg_type integer_type() {
@@ -79,7 +95,7 @@ constexpr arg_type type_of() {
     }
   } else if constexpr (is_c_string_v<T>) {
     return arg_type::string;
-  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+  } else if constexpr (is_char_string_v<T>) {
     return arg_type::string;
   } else if constexpr (std::is_same_v<T, const void*> || std::is_same_v<T, void*> ||
                        std::is_same_v<T, std::nullptr_t>) {
@@ -207,30 +223,24 @@ inline constexpr bool is_kv_v<kv_text> = true;
 
 enum class category { scalar, user, optional, duration, time, tuple, map, sequence, custom };
 
+// The ratios of jot::detail::period, in its order.
+using period_ratios =
+    std::tuple<std::nano, std::micro, std::milli, std::ratio<1>, std::ratio<60>, std::ratio<3600>,
+               std::ratio<86400>, std::ratio<604800>, std::ratio<2629746>, std::ratio<31556952>,
+               std::atto, std::femto, std::pico, std::centi, std::deci, std::deca, std::hecto,
+               std::kilo, std::mega, std::giga, std::tera, std::peta, std::exa>;
+
+// The period code of a ratio, or -1.
 template <class P>
 constexpr int period_code() {
-  if constexpr (std::is_same_v<P, std::nano>)
-    return static_cast<int>(period::ns);
-  else if constexpr (std::is_same_v<P, std::micro>)
-    return static_cast<int>(period::us);
-  else if constexpr (std::is_same_v<P, std::milli>)
-    return static_cast<int>(period::ms);
-  else if constexpr (std::is_same_v<P, std::ratio<1>>)
-    return static_cast<int>(period::s);
-  else if constexpr (std::is_same_v<P, std::ratio<60>>)
-    return static_cast<int>(period::min);
-  else if constexpr (std::is_same_v<P, std::ratio<3600>>)
-    return static_cast<int>(period::h);
-  else if constexpr (std::is_same_v<P, std::ratio<86400>>)
-    return static_cast<int>(period::d);
-  else if constexpr (std::is_same_v<P, std::ratio<604800>>)
-    return static_cast<int>(period::weeks);
-  else if constexpr (std::is_same_v<P, std::ratio<2629746>>)
-    return static_cast<int>(period::months);
-  else if constexpr (std::is_same_v<P, std::ratio<31556952>>)
-    return static_cast<int>(period::years);
-  else
-    return -1;
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    int code = -1;
+    ((code = std::ratio_equal_v<P, std::tuple_element_t<I, period_ratios>> ? static_cast<int>(I)
+                                                                           : code),
+     ...);
+    return code;
+  }
+  (std::make_index_sequence<std::tuple_size_v<period_ratios>>());
 }
 
 template <class T>
@@ -256,17 +266,45 @@ struct is_tuple<std::tuple<Ts...>> : std::true_type {};
 template <class A, class B>
 struct is_tuple<std::pair<A, B>> : std::true_type {};
 
+// The standard containers jot encodes. Only these: other types that look
+// like ranges (std::filesystem::path, a class derived from std::array with
+// a formatter of its own) keep their own fmt::formatter.
 template <class T>
-concept range_like = requires(const T& t) {
-  typename T::value_type;
-  std::begin(t);
-  std::end(t);
-};
+struct std_sequence : std::false_type {};
+template <class T, class A>
+struct std_sequence<std::vector<T, A>> : std::true_type {};
+template <class T, std::size_t N>
+struct std_sequence<std::array<T, N>> : std::true_type {};
+template <class T, class A>
+struct std_sequence<std::deque<T, A>> : std::true_type {};
+template <class T, class A>
+struct std_sequence<std::list<T, A>> : std::true_type {};
+template <class T, std::size_t N>
+struct std_sequence<std::span<T, N>> : std::true_type {};
+template <class K, class C, class A>
+struct std_sequence<std::set<K, C, A>> : std::true_type {};
+template <class K, class C, class A>
+struct std_sequence<std::multiset<K, C, A>> : std::true_type {};
+template <class K, class H, class E, class A>
+struct std_sequence<std::unordered_set<K, H, E, A>> : std::true_type {};
+template <class K, class H, class E, class A>
+struct std_sequence<std::unordered_multiset<K, H, E, A>> : std::true_type {};
+
 template <class T>
-concept map_like = range_like<T> && requires {
-  typename T::key_type;
-  typename T::mapped_type;
-};
+struct std_map : std::false_type {};
+template <class K, class V, class C, class A>
+struct std_map<std::map<K, V, C, A>> : std::true_type {};
+template <class K, class V, class C, class A>
+struct std_map<std::multimap<K, V, C, A>> : std::true_type {};
+template <class K, class V, class H, class E, class A>
+struct std_map<std::unordered_map<K, V, H, E, A>> : std::true_type {};
+template <class K, class V, class H, class E, class A>
+struct std_map<std::unordered_multimap<K, V, H, E, A>> : std::true_type {};
+
+template <class T>
+concept map_like = std_map<T>::value;
+template <class T>
+concept range_like = std_sequence<T>::value;
 template <class T>
 concept set_like = range_like<T> && requires {
   typename T::key_type;
@@ -304,7 +342,8 @@ constexpr category category_of() {
                ? category::map
                : category::custom;
   } else if constexpr (range_like<T>) {
-    return encodable_v<typename T::value_type> ? category::sequence : category::custom;
+    return encodable_v<std::remove_cv_t<typename T::value_type>> ? category::sequence
+                                                                 : category::custom;
   } else {
     return category::custom;
   }
@@ -339,6 +378,16 @@ void format_user(const std::byte* data, std::string_view format, std::string& ou
                   fmt::make_format_args(v));
 }
 
+// A time point travels as a signed count of its own period if that is one
+// of the calendar or sub-second periods and the count is a signed
+// integer; otherwise as nanoseconds.
+template <class D>
+constexpr bool time_in_own_period() {
+  constexpr int code = period_code<typename D::period>();
+  return code >= 0 && code <= static_cast<int>(period::years) &&
+         std::is_integral_v<typename D::rep> && std::is_signed_v<typename D::rep>;
+}
+
 template <class T>
 constexpr void describe(type_node* out, std::size_t& i) {
   constexpr category c = category_of<T>();
@@ -357,8 +406,9 @@ constexpr void describe(type_node* out, std::size_t& i) {
     constexpr int code = period_code<typename T::period>();
     n.tag = arg_type::duration;
     // Other periods travel as floating nanoseconds.
-    n.aux = static_cast<std::uint8_t>(code < 0 ? 0 : code) |
-            (code < 0 || std::is_floating_point_v<rep> ? duration_float : 0);
+    n.aux = static_cast<std::uint8_t>(
+        (code < 0 ? 0 : code) | (code < 0 || std::is_floating_point_v<rep> ? duration_float : 0) |
+        (code >= 0 && std::is_unsigned_v<rep> ? duration_unsigned : 0));
   } else if constexpr (c == category::time) {
     using d = typename T::duration;
     constexpr int code = period_code<typename d::period>();
@@ -563,6 +613,9 @@ inline std::byte* encode_value(std::byte* dst, const T& v) noexcept {
     } else if constexpr (as_float) {
       const auto d = static_cast<double>(v.count());
       std::memcpy(dst, &d, 8);
+    } else if constexpr (std::is_unsigned_v<typename T::rep>) {
+      const auto u = static_cast<std::uint64_t>(v.count());
+      std::memcpy(dst, &u, 8);
     } else {
       const auto i = static_cast<std::int64_t>(v.count());
       std::memcpy(dst, &i, 8);
@@ -571,8 +624,7 @@ inline std::byte* encode_value(std::byte* dst, const T& v) noexcept {
   } else if constexpr (c == category::time) {
     using d = typename T::duration;
     std::int64_t i;
-    if constexpr (period_code<typename d::period>() < 0 ||
-                  std::is_floating_point_v<typename d::rep>) {
+    if constexpr (!time_in_own_period<d>()) {
       i = static_cast<std::int64_t>(
           std::chrono::duration_cast<std::chrono::nanoseconds>(v.time_since_epoch()).count());
     } else {

@@ -31,7 +31,7 @@ enum class arg_type : std::uint8_t {
   pointer,    // 8 bytes (uintptr_t)
   string,     // u32 length, then the bytes; length 0xFFFFFFFF = null C string
   text,       // as string: a user type formatted on the caller, spec applied
-  duration,   // 8 bytes: i64 count (f64 if aux & duration_float), aux & 15 = period
+  duration,   // 8 bytes: i64 count (f64, u64 by the aux flags), aux & period_mask = period
   time,       // 8 bytes: i64 count since the Unix epoch (system_clock), aux = period
   optional,   // u8 present, then the value if present; one child node
   sequence,   // u32 count, then the elements; one child node; aux 1 = a set
@@ -42,9 +42,36 @@ enum class arg_type : std::uint8_t {
   custom,     // not encodable: formatted on the caller and sent as text
 };
 
-// Period codes of durations and time points.
-enum class period : std::uint8_t { ns, us, ms, s, min, h, d, weeks, months, years };
-inline constexpr std::uint8_t duration_float = 0x80;  // in type_node::aux
+// Period codes of durations and time points: the ratios fmt has names
+// for, and the calendar ones of <chrono>.
+enum class period : std::uint8_t {
+  ns,
+  us,
+  ms,
+  s,
+  min,
+  h,
+  d,
+  weeks,
+  months,
+  years,
+  as,
+  fs,
+  ps,
+  cs,
+  ds,
+  das,
+  hs,
+  ks,
+  mega,
+  giga,
+  tera,
+  peta,
+  exa,
+};
+inline constexpr std::uint8_t period_mask = 0x1F;  // in type_node::aux
+inline constexpr std::uint8_t duration_unsigned = 0x40;
+inline constexpr std::uint8_t duration_float = 0x80;
 
 // Renders a user type that opted into deferred formatting: `format` is a
 // complete fmt format string for one argument, such as "{}" or "{:>8}".
