@@ -11,6 +11,7 @@
 #include <fmt/chrono.h>
 #include <fmt/compile.h>
 
+#include "format/value_text.h"
 #include "jot/detail/codec.h"
 #include "jot/detail/message_template.h"
 #include "jot/formatter.h"
@@ -485,6 +486,89 @@ void apply_fixups(std::vector<value>& values, const std::string& scratch,
   }
 }
 
+// The text of a decoded compound argument as fmt prints the C++ value
+// (fmt/ranges.h): the type nodes say what the value tree does not, such
+// as tuples in parentheses, sets in braces and quoted chars. `v` walks the
+// values decoded from the same nodes and ends past them.
+void append_fmt_text(std::string& out, const type_node* nodes, std::size_t count, std::size_t ni,
+                     const value*& v, bool nested, std::size_t depth = 0) {
+  if (ni >= count || depth > max_depth) return;
+  const type_node& n = nodes[ni];
+  switch (n.tag) {
+    case arg_type::optional:
+      if (v->type == value_type::null) {
+        out.append("none");
+        v = v->next();
+      } else {
+        append_fmt_text(out, nodes, count, ni + 1, v, nested, depth + 1);
+      }
+      return;
+    case arg_type::sequence:
+    case arg_type::map:
+    case arg_type::tuple: {
+      const bool map = n.tag == arg_type::map;
+      const char open = n.tag == arg_type::tuple ? '(' : (map || n.aux == 1) ? '{' : '[';
+      const char close = open == '(' ? ')' : open == '{' ? '}' : ']';
+      const std::uint32_t elements = v->count;
+      v = v->first_child();
+      out.push_back(open);
+      std::size_t child = ni + 1;
+      for (std::uint32_t e = 0; e < elements; ++e) {
+        if (e != 0) out.append(", ");
+        if (n.tag == arg_type::tuple) {
+          append_fmt_text(out, nodes, count, child, v, true, depth + 1);
+          child = skip_nodes(nodes, count, child);
+        } else {
+          append_fmt_text(out, nodes, count, ni + 1, v, true, depth + 1);
+          if (map) {
+            out.append(": ");
+            append_fmt_text(out, nodes, count, skip_nodes(nodes, count, ni + 1), v, true,
+                            depth + 1);
+          }
+        }
+      }
+      out.push_back(close);
+      return;
+    }
+    case arg_type::character:
+      if (nested) {
+        // As fmt's ranges print a char: quoted, escaped.
+        out.push_back('\'');
+        const char c = v->text.empty() ? '\0' : v->text[0];
+        if (c == '\'' || c == '\\') {
+          out.push_back('\\');
+          out.push_back(c);
+        } else if (c == '\n') {
+          out.append("\\n");
+        } else if (c == '\r') {
+          out.append("\\r");
+        } else if (c == '\t') {
+          out.append("\\t");
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
+                   static_cast<unsigned char>(c) >= 0x80) {
+          out.append(fmt::format("\\x{:02x}", static_cast<unsigned char>(c)));
+        } else {
+          out.push_back(c);
+        }
+        out.push_back('\'');
+        v = v->next();
+        return;
+      }
+      break;
+    case arg_type::string:
+      if (nested) {
+        append_quoted_text(out, v->text);
+        v = v->next();
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  append_value_text(out, *v);
+  v = v->next();
+}
+
 void append_fallback(fmt::memory_buffer& out, std::size_t start, const call_site& site,
                      std::string_view note) {
   out.resize(start);
@@ -714,14 +798,8 @@ void record_decoder::render_arg(const arg_ref& a, const std::string& format,
       if (!vd.decode(a.nodes, a.node_count, ni, r)) return;
       apply_fixups(values, scratch, fixups);
       text_.clear();
-      append_value_text(text_, values.front());
-      if ((n.tag == arg_type::tuple || (n.tag == arg_type::sequence && n.aux == 1)) &&
-          text_.size() >= 2) {
-        // fmt prints pairs and tuples in parentheses, sets in braces.
-        const bool tuple = n.tag == arg_type::tuple;
-        text_.front() = tuple ? '(' : '{';
-        text_.back() = tuple ? ')' : '}';
-      }
+      const value* v = values.data();
+      append_fmt_text(text_, a.nodes, a.node_count, a.node, v, false);
       if (format.empty()) {
         out.append(text_.data(), text_.data() + text_.size());
       } else {

@@ -28,6 +28,8 @@ void append_hex_byte(std::string& out, unsigned char c) {
   out.append(esc, 4);
 }
 
+}  // namespace
+
 // A string inside a container, quoted and escaped as fmt's ranges write it
 // ("{:?}"): `"` and `\` backslash-escaped, \n \r \t as such, other C0 and C1
 // controls and DEL as \xHH, U+2028 and U+2029 as \u2028 and \u2029, and each
@@ -89,6 +91,8 @@ void append_quoted_text(std::string& out, std::string_view s) {
   out.append(s.data() + done, n - done);
   out.push_back('"');
 }
+
+namespace {
 
 void append_text(std::string& out, const value& v, bool nested) {
   switch (v.type) {

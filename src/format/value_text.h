@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "jot/record.h"
 
@@ -28,6 +29,9 @@ void append_float_text(std::string& out, double d);
 void append_float_json(std::string& out, double d);
 // The same at p, which has room for 40 bytes; returns the end.
 char* write_float_json(char* p, double d);
+
+// A string inside a container, quoted and escaped as fmt's ranges write it.
+void append_quoted_text(std::string& out, std::string_view s);
 
 // `v` as a logfmt value: its text (append_value_text), quoted and escaped as
 // append_logfmt_value does. `scratch` is used for containers' text.

@@ -266,6 +266,19 @@ TEST_F(fields_test, optionals_and_containers) {
                                 nested, mv, *ov));
 }
 
+TEST_F(fields_test, nested_containers_print_as_fmt_prints_them) {
+  const std::vector<std::pair<int, int>> vp{{1, 2}};
+  const std::vector<std::set<int>> vs{{1, 2}};
+  const std::map<std::string, std::set<int>> ms{{"a", {1}}};
+  const std::tuple<std::vector<int>, std::tuple<int, int>> tt{{1}, {2, 3}};
+  const std::map<std::pair<int, int>, int> mp{{{1, 2}, 3}};
+  const std::vector<char> vc{'x', '\n', '\''};
+  const std::pair<std::string, char> pc{"s", 'c'};
+  JOT_INFO(log, "{} {} {} {} {} {} {}", vp, vs, ms, tt, mp, vc, pc);
+  EXPECT_EQ(lines(), std::vector<std::string>{
+                         fmt::format("{} {} {} {} {} {} {} |", vp, vs, ms, tt, mp, vc, pc)});
+}
+
 struct money {
   long cents;
 };
