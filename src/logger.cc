@@ -84,9 +84,19 @@ void logger::set_level(level l) noexcept {
   }
 }
 
+void logger::set_backpressure(backpressure b) noexcept {
+  const std::uint32_t bits =
+      detail::state_own_backpressure | (b == backpressure::drop ? detail::state_drop : 0);
+  std::uint32_t s = state_.load(std::memory_order_relaxed);
+  while (!state_.compare_exchange_weak(
+      s, (s & ~(detail::state_own_backpressure | detail::state_drop)) | bits,
+      std::memory_order_relaxed)) {
+  }
+}
+
 void logger::set_state_flags(std::uint32_t flags) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
-  while (!state_.compare_exchange_weak(s, (s & detail::state_level_mask) | flags,
+  while (!state_.compare_exchange_weak(s, (s & ~detail::state_sync) | flags,
                                        std::memory_order_seq_cst)) {
   }
 }

@@ -3,15 +3,34 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jot {
 
 enum class clock_source {
   tsc,     // the CPU's time-stamp counter where it is invariant, else `system`
   system,  // CLOCK_MONOTONIC, read on every call
+};
+
+/// What a log call does when its thread's ring is full (the writer is
+/// behind). Set for all loggers with options::on_full, or for one with
+/// logger::set_backpressure().
+enum class backpressure : std::uint8_t {
+  /// Wait for room (spinning, then yielding, then sleeping): nothing is
+  /// lost. The default.
+  block,
+  /// Discard the record and count it: the call never waits. The writer
+  /// writes a warning record, "N records dropped from thread T since ...",
+  /// to the sinks of the logger that dropped them, and tells the error
+  /// handler; jot::stats() has the counts. Records logged = records written
+  /// + records counted as dropped, exactly. (A record lost for another
+  /// reason, such as a failed allocation, is reported to the error handler
+  /// on its own.)
+  drop,
 };
 
 /// What jot::start() accepts. Every field has a working default.
@@ -34,7 +53,32 @@ struct options {
   /// handler runs is delivered after it returns, by the thread running it.
   /// It may log. Default: one line to stderr, prefixed "jot: ".
   std::function<void(std::string_view)> error_handler;
+  /// What a call does when its ring is full, for loggers that did not
+  /// choose (logger::set_backpressure()).
+  backpressure on_full = backpressure::block;
 };
+
+/// Counts for one logging thread (see jot::stats()).
+struct thread_stats {
+  std::uint64_t thread_id = 0;
+  std::string thread_name;
+  std::uint64_t written = 0;  // records handed to the sinks
+  std::uint64_t dropped = 0;  // records discarded in drop mode
+  std::uint64_t bytes = 0;    // bytes those records took in the ring
+};
+
+/// Counts since the process started. Cheap enough to read at any time; the
+/// figures of a thread still logging move on while they are read.
+struct stats_snapshot {
+  std::uint64_t written = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t bytes = 0;
+  std::vector<thread_stats> threads;  // threads with a ring now
+};
+
+/// The counts, in total (threads that have exited included) and per
+/// thread. Records written synchronously (after shutdown) are not counted.
+stats_snapshot stats();
 
 /// Starts the writer thread with these options. Logging starts jot lazily
 /// with the defaults, so this is only for choosing. Returns false (and

@@ -13,6 +13,7 @@
 
 #include <fmt/core.h>
 
+#include "jot/config.h"
 #include "jot/detail/codec.h"
 #include "jot/detail/ring.h"
 #include "jot/detail/wire.h"
@@ -35,6 +36,10 @@ extern constinit thread_local byte_ring* tls_ring;
 inline constexpr std::uint32_t state_level_mask = 0xFFu;
 // Set once jot has shut down: calls format and write on the caller.
 inline constexpr std::uint32_t state_sync = 0x100u;
+// The logger chose its backpressure (else options::on_full applies), and
+// what it chose.
+inline constexpr std::uint32_t state_own_backpressure = 0x200u;
+inline constexpr std::uint32_t state_drop = 0x400u;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
 // see context.h. Constant-initialised like tls_ring.
@@ -236,6 +241,11 @@ class logger {
     return static_cast<level>(state_.load(std::memory_order_relaxed) & detail::state_level_mask);
   }
   void set_level(level l) noexcept;
+
+  /// What this logger's calls do when their ring is full, instead of
+  /// options::on_full.
+  void set_backpressure(backpressure b) noexcept;
+
   bool should_log(level l) const noexcept {
     return static_cast<std::uint32_t>(l) >=
            (state_.load(std::memory_order_relaxed) & detail::state_level_mask);
@@ -262,7 +272,7 @@ class logger {
   template <class... T>
   bound_logger with(const kv_field<T>&... fields) const;
 
-  // Internal: jot sets the flags itself (at shutdown and start).
+  // Internal: jot sets state_sync itself (at shutdown and start).
   void set_state_flags(std::uint32_t flags) noexcept;
 
  private:

@@ -49,6 +49,9 @@ void wake_writer_for_room() noexcept;
 // Bytes of a new thread's ring, as configured.
 std::size_t configured_ring_bytes() noexcept;
 
+// Whether a call of this logger drops its record when the ring is full.
+bool drops_when_full(const logger& lg) noexcept;
+
 // Writes one encoded entry on the calling thread, after anything still in
 // the rings: for calls after shutdown. Waits while a stopping writer still
 // holds the consumer role; returns false, writing nothing, if jot has been

@@ -2,6 +2,7 @@
 #include "platform/immortal.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "backend/queues.h"
 #include "jot/formatter.h"
 #include "jot/logger.h"
+#include "jot/macros.h"
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/thread.h"
@@ -99,12 +101,46 @@ dispatcher& the_dispatcher() noexcept {
   return d.get();
 }
 
+void dispatcher::warn_dropped(const logger& lg, std::uint64_t count, std::int64_t since_ns,
+                              std::uint64_t ticks, std::uint64_t thread_id,
+                              std::string_view thread_name) {
+  JOT_DETAIL_SITE_(site, level::warn,
+                   "{dropped} records dropped from thread {thread} since {since}", std::uint64_t{},
+                   std::uint64_t{}, std::chrono::system_clock::time_point{});
+  const std::chrono::system_clock::time_point since{
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(since_ns))};
+  std::size_t lens[4];
+  const std::size_t size = align8(sizeof(record_header) + args_size(lens, count, thread_id, since));
+  alignas(8) std::byte buf[128];
+  static_assert(sizeof(record_header) + 8 + 8 + 8 <= sizeof buf);
+  write_header(buf, size, site, &lg, 0);
+  encode_args(buf + sizeof(record_header), lens, count, thread_id, since);
+  emit(*reinterpret_cast<const record_header*>(buf), ticks, thread_id, thread_name);
+}
+
+void report_drops(queue_set& queues) {
+  wall_clock& clock = the_wall_clock();
+  dispatcher& d = the_dispatcher();
+  queues.report_drops([&](thread_queue& q, const logger& lg, std::uint64_t count) {
+    const std::uint64_t now = ticks();
+    const std::int64_t now_ns = clock.to_ns(now);
+    const std::int64_t since =
+        q.last_drop_report_ns != 0 ? q.last_drop_report_ns : clock.to_ns(q.registered_ticks);
+    q.last_drop_report_ns = now_ns;
+    d.warn_dropped(lg, count, since, now, q.thread_id, q.thread_name);
+    report_error(fmt::format("{} records from logger '{}' dropped on thread {}: its ring was full",
+                             count, lg.name(), q.thread_id));
+  });
+}
+
 void drain_all_here() {
   wall_clock& clock = the_wall_clock();
   clock.calibrate();
   dispatcher& d = the_dispatcher();
   queue_set& queues = the_queues();
   queues.adopt();
+  report_drops(queues);
   queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
                [&](const record_header& h, const thread_queue& q) {
                  d.process(h, q.thread_id, q.thread_name);

@@ -39,7 +39,64 @@ void register_queue(thread_queue* q) noexcept {
 
 void queue_set::adopt() {
   thread_queue* q = nullptr;
-  while (inbox().pop(q)) queues_.push_back(q);
+  while (inbox().pop(q)) {
+    const std::lock_guard<std::mutex> lk(list_mu_);
+    queues_.push_back(q);
+  }
+}
+
+void count_drop(thread_queue& q, const logger& lg) noexcept {
+  // Only this thread writes the slots: plain loads and release stores.
+  thread_queue::drop_slot* slot = &q.drops[thread_queue::drop_slots - 1];
+  for (thread_queue::drop_slot& s : q.drops) {
+    const logger* owner = s.lg.load(std::memory_order_relaxed);
+    if (owner == &lg) {
+      slot = &s;
+      break;
+    }
+    if (owner == nullptr) {
+      s.lg.store(&lg, std::memory_order_release);
+      slot = &s;
+      break;
+    }
+  }
+  slot->count.store(slot->count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  q.dropped.store(q.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
+
+bool drops_reported(const thread_queue& q) noexcept {
+  for (const thread_queue::drop_slot& s : q.drops) {
+    if (s.count.load(std::memory_order_acquire) != s.reported) return false;
+  }
+  return true;
+}
+
+void queue_set::retire(thread_queue* q) {
+  retired_written_ += q->written.load(std::memory_order_relaxed);
+  retired_dropped_ += q->dropped.load(std::memory_order_acquire);
+  retired_bytes_ += q->bytes.load(std::memory_order_relaxed);
+}
+
+stats_snapshot queue_set::stats() {
+  stats_snapshot out;
+  const std::lock_guard<std::mutex> lk(list_mu_);
+  out.written = retired_written_;
+  out.dropped = retired_dropped_;
+  out.bytes = retired_bytes_;
+  out.threads.reserve(queues_.size());
+  for (const thread_queue* q : queues_) {
+    thread_stats t;
+    t.thread_id = q->thread_id;
+    t.thread_name = q->thread_name;
+    t.written = q->written.load(std::memory_order_relaxed);
+    t.dropped = q->dropped.load(std::memory_order_acquire);
+    t.bytes = q->bytes.load(std::memory_order_relaxed);
+    out.written += t.written;
+    out.dropped += t.dropped;
+    out.bytes += t.bytes;
+    out.threads.push_back(std::move(t));
+  }
+  return out;
 }
 
 namespace {
@@ -65,7 +122,11 @@ void queue_set::publish_and_reap() {
   for (std::size_t i = 0; i < queues_.size();) {
     thread_queue* q = queues_[i];
     q->ring.publish();
-    if (q->abandoned.load(std::memory_order_acquire) && q->ring.empty()) {
+    // A queue is freed once its drops are reported too (report_drops()
+    // runs before the next drain).
+    if (q->abandoned.load(std::memory_order_acquire) && q->ring.empty() && drops_reported(*q)) {
+      const std::lock_guard<std::mutex> lk(list_mu_);
+      retire(q);
       delete q;
       queues_[i] = queues_.back();
       queues_.pop_back();

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "jot/config.h"
 #include "jot/detail/ring.h"
 
 namespace jot::detail {
@@ -23,7 +25,30 @@ struct thread_queue {
   std::atomic<bool> abandoned{false};
   // Consumer-private: when the ring was last seen with no record in flight.
   std::uint64_t clear_seen = 0;
+
+  // Records dropped (drop mode), per logger: the producer claims a slot
+  // for a logger (storing it with release) and counts in it; the consumer
+  // reports what it has not reported yet. Loggers beyond the last slot
+  // count in the last slot (their records are reported as its logger's).
+  struct drop_slot {
+    std::atomic<const logger*> lg{nullptr};
+    std::atomic<std::uint64_t> count{0};
+    std::uint64_t reported = 0;  // consumer-private
+  };
+  static constexpr std::size_t drop_slots = 8;
+  drop_slot drops[drop_slots];
+  std::atomic<std::uint64_t> dropped{0};  // all slots; written by the producer
+  // Written by the consumer only, read by jot::stats() from any thread.
+  std::atomic<std::uint64_t> written{0};
+  std::atomic<std::uint64_t> bytes{0};
+  std::uint64_t registered_ticks = 0;    // set before the queue is registered
+  std::int64_t last_drop_report_ns = 0;  // consumer-private: the "since" of the next report
 };
+
+// Producer side: counts a record of `lg` dropped from this queue.
+void count_drop(thread_queue& q, const logger& lg) noexcept;
+// Consumer side: every drop of the queue was reported.
+bool drops_reported(const thread_queue& q) noexcept;
 
 // Producer side, any thread: hands a new queue to the consumer.
 void register_queue(thread_queue* q) noexcept;
@@ -58,6 +83,13 @@ class queue_set {
   // True if no ring holds a record and none is being written.
   bool idle() noexcept;
 
+  // Calls report(queue, logger, count) for drops not reported yet.
+  template <class Report>
+  void report_drops(Report&& report);
+
+  // Any thread: the counts (see jot::stats()).
+  stats_snapshot stats();
+
   std::size_t size() const noexcept { return queues_.size(); }
 
  private:
@@ -68,8 +100,15 @@ class queue_set {
     const record_header* h;
     bool operator>(const head& o) const noexcept { return ticks > o.ticks; }
   };
+  void retire(thread_queue* q);  // counts of a queue about to be freed
   std::vector<thread_queue*> queues_;
   std::vector<head> heap_;
+  // Held by the consumer while queues_ changes and by stats() while it
+  // reads: the only lock stats() takes.
+  std::mutex list_mu_;
+  std::uint64_t retired_written_ = 0;
+  std::uint64_t retired_dropped_ = 0;
+  std::uint64_t retired_bytes_ = 0;
 };
 
 queue_set& the_queues() noexcept;
@@ -97,6 +136,8 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     const std::size_t quarter = q->ring.capacity() / 4;
     while (h != nullptr && h->ticks <= limit && n < max_records) {
       emit(*h, *q);
+      q->written.store(q->written.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      q->bytes.store(q->bytes.load(std::memory_order_relaxed) + h->size, std::memory_order_relaxed);
       q->ring.pop(h->size);
       if (q->ring.unpublished() >= quarter) q->ring.publish();
       ++n;
@@ -110,6 +151,10 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     std::pop_heap(heap_.begin(), heap_.end(), later);
     head& top = heap_.back();
     emit(*top.h, *top.q);
+    thread_queue& tq = *top.q;
+    tq.written.store(tq.written.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    tq.bytes.store(tq.bytes.load(std::memory_order_relaxed) + top.h->size,
+                   std::memory_order_relaxed);
     top.q->ring.pop(top.h->size);
     if (top.q->ring.unpublished() >= top.q->ring.capacity() / 4) top.q->ring.publish();
     ++n;
@@ -123,6 +168,20 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     }
   }
   return n;
+}
+
+template <class Report>
+void queue_set::report_drops(Report&& report) {
+  for (thread_queue* q : queues_) {
+    if (q->dropped.load(std::memory_order_relaxed) == 0) continue;
+    for (thread_queue::drop_slot& s : q->drops) {
+      const std::uint64_t c = s.count.load(std::memory_order_acquire);
+      if (c == s.reported) continue;
+      const logger* lg = s.lg.load(std::memory_order_acquire);
+      if (lg != nullptr) report(*q, *lg, c - s.reported);
+      s.reported = c;
+    }
+  }
 }
 
 }  // namespace jot::detail

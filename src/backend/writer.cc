@@ -16,6 +16,7 @@
 #include "backend/dispatch.h"
 #include "backend/queues.h"
 #include "jot/config.h"
+#include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/immortal.h"
@@ -50,6 +51,7 @@ struct writer_state {
   std::atomic<bool> flush_pending{false};
   bool room_wanted = false;  // a producer found its ring full
   std::atomic<std::size_t> ring_bytes{options{}.ring_bytes};
+  std::atomic<bool> drop_when_full{options{}.on_full == backpressure::drop};
 };
 
 writer_state& ws() noexcept {
@@ -119,6 +121,9 @@ void run_writer() {
       flush_target = w.flush_target;
     }
     const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
+    // After reading the flush request: drops made before a flush() are
+    // reported before it returns.
+    report_drops(queues);
     const std::size_t n = queues.drain(upto, batch_records, emit);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
@@ -235,6 +240,7 @@ void start_locked(const options& opts) {
   if (opts.error_handler) set_error_handler(opts.error_handler);
   w.opts = opts;
   w.ring_bytes.store(opts.ring_bytes);
+  w.drop_when_full.store(opts.on_full == backpressure::drop);
   {
     const std::lock_guard<std::mutex> lk(w.mu);
     w.stop = false;
@@ -268,6 +274,12 @@ bool writer_running() noexcept {
 }
 
 std::size_t configured_ring_bytes() noexcept { return ws().ring_bytes.load(); }
+
+bool drops_when_full(const logger& lg) noexcept {
+  const std::uint32_t s = lg.state();
+  if ((s & state_own_backpressure) != 0) return (s & state_drop) != 0;
+  return ws().drop_when_full.load(std::memory_order_relaxed);
+}
 
 void wake_writer_for_room() noexcept {
   writer_state& w = ws();
@@ -310,6 +322,8 @@ bool start(const options& opts) {
 }
 
 bool running() noexcept { return detail::writer_running(); }
+
+stats_snapshot stats() { return detail::the_queues().stats(); }
 
 void flush() noexcept {
   detail::writer_state& w = ws();

@@ -23,12 +23,24 @@ constinit thread_local byte_ring* tls_ring = nullptr;
 
 namespace {
 
+// The queue tls_ring belongs to (for its counters).
+constinit thread_local thread_queue* tls_queue = nullptr;
+
+// A record dropped in drop mode: counted, so that records logged = records
+// written + records dropped. (Records lost otherwise, to a failed
+// allocation or by a sink that logs while its own ring is full, are
+// reported to the error handler one by one.)
+void count_lost(const logger& lg) noexcept {
+  if (tls_queue != nullptr) count_drop(*tls_queue, lg);
+}
+
 // A pthread key rather than a thread_local object with a destructor: key
 // destructors run after every C++ thread_local destructor, so user objects
 // that log from their own thread_local destructors still find the ring.
 // (The main thread's ring is never abandoned; shutdown drains it.)
 void on_thread_exit(void* p) noexcept {
   tls_ring = nullptr;
+  tls_queue = nullptr;
   static_cast<thread_queue*>(p)->abandoned.store(true, std::memory_order_release);
 }
 
@@ -46,8 +58,10 @@ byte_ring* register_thread() noexcept {
     q->thread_name = current_thread_name();
     // Before any record of this ring is stamped (see queue_set::horizon()).
     q->clear_seen = ticks();
+    q->registered_ticks = q->clear_seen;
     if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, q.get());
     tls_ring = &q->ring;
+    tls_queue = q.get();
     register_queue(q.release());
     return tls_ring;
   } catch (const std::exception& e) {
@@ -74,12 +88,19 @@ pushed push_blocking(byte_ring& ring, const logger& lg, const std::byte* entry,
     if (holds_consumer_role()) {
       // A sink, formatter or error handler logging on the thread that
       // writes: only this thread could make room, so waiting never ends.
+      // Reported on its own, not counted as a drop-mode drop.
       report_error(
           "a record logged from a sink, formatter or error handler was dropped: its ring is "
           "full and only the thread that logged it could empty it");
       return pushed::dropped;
     }
     if (!writer_running()) return pushed::no_writer;
+    if (drops_when_full(lg)) {
+      // Drop mode: never wait. The writer reports the count.
+      count_lost(lg);
+      if (i == 0) wake_writer_for_room();
+      return pushed::dropped;
+    }
     if (i == 0) wake_writer_for_room();
     ring.end_call();
     if (i < 64) {
@@ -126,6 +147,7 @@ pushed push_indirect(byte_ring& ring, const logger& lg, const std::byte* entry,
 
 void forget_thread_ring_after_fork() noexcept {
   tls_ring = nullptr;
+  tls_queue = nullptr;
   if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
 }
 
