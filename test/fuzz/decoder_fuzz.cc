@@ -102,7 +102,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   jot::detail::record_decoder decoder;
   fmt::memory_buffer out;
   const bool ok = decoder.decode(site, bound, scope, args, out);
-  if (!ok && out.size() < site.message_template.size()) __builtin_trap();  // keeps the format
+  // A record that does not decode cleanly says so in its message.
+  if (!ok && std::string_view(out.data(), out.size()).find("[jot: ") == std::string_view::npos) {
+    __builtin_trap();
+  }
   // Every field's value tree stays inside the values the decoder made.
   for (const jot::field& f : decoder.fields()) {
     const jot::value* v = f.val;
