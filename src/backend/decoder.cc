@@ -28,16 +28,7 @@ struct preformatted {
 
 template <>
 struct fmt::formatter<jot::detail::preformatted> {
-  constexpr auto parse(fmt::format_parse_context& ctx) {
-    auto it = ctx.begin();
-    int depth = 0;
-    while (it != ctx.end() && (*it != '}' || depth > 0)) {
-      if (*it == '{') ++depth;
-      if (*it == '}') --depth;
-      ++it;
-    }
-    return it;
-  }
+  constexpr auto parse(fmt::format_parse_context& ctx) { return jot::detail::skip_spec(ctx); }
   template <class Context>
   auto format(const jot::detail::preformatted& p, Context& ctx) const {
     return std::copy(p.text.begin(), p.text.end(), ctx.out());

@@ -25,34 +25,16 @@
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
+#include "support/user_types.h"
 
 namespace {
 
-struct money {
-  long cents;
-};
-struct label {
-  std::string text;
-};
+using jot::test::label;
+using jot::test::money;
+
 enum class state : std::uint8_t { off = 0, on = 1 };
 
 }  // namespace
-
-template <>
-struct fmt::formatter<money> {
-  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
-  auto format(const money& m, fmt::format_context& ctx) const {
-    return fmt::format_to(ctx.out(), "${}.{:02}", m.cents / 100, m.cents % 100);
-  }
-};
-template <>
-struct jot::defer_format<money> : std::true_type {};
-template <>
-struct fmt::formatter<label> : fmt::formatter<std::string_view> {
-  auto format(const label& l, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(l.text, ctx);
-  }
-};
 
 namespace {
 

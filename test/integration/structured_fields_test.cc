@@ -23,8 +23,12 @@
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
+#include "support/user_types.h"
 
 namespace {
+
+using jot::test::label;
+using jot::test::money;
 
 // Writes each value as type letter and content:
 // n null, b bool, i int64, u uint64, f float64, s string, S converted
@@ -279,31 +283,7 @@ TEST_F(fields_test, nested_containers_print_as_fmt_prints_them) {
                          fmt::format("{} {} {} {} {} {} {} |", vp, vs, ms, tt, mp, vc, pc)});
 }
 
-struct money {
-  long cents;
-};
-struct label {
-  std::string text;
-};
-
 }  // namespace
-
-template <>
-struct fmt::formatter<money> {
-  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
-  auto format(const money& m, fmt::format_context& ctx) const {
-    return fmt::format_to(ctx.out(), "${}.{:02}", m.cents / 100, m.cents % 100);
-  }
-};
-template <>
-struct jot::defer_format<money> : std::true_type {};
-
-template <>
-struct fmt::formatter<label> : fmt::formatter<std::string_view> {
-  auto format(const label& l, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(l.text, ctx);
-  }
-};
 
 namespace {
 

@@ -761,18 +761,24 @@ using format_string_t = typename format_string_for<type_list<>, std::decay_t<Arg
 
 }  // namespace jot::detail
 
+namespace jot::detail {
+// A formatter's parse() that takes any spec: up to the placeholder's
+// closing brace, over nested fields.
+constexpr auto skip_spec(fmt::format_parse_context& ctx) {
+  auto it = ctx.begin();
+  int depth = 0;
+  while (it != ctx.end() && (*it != '}' || depth > 0)) {
+    if (*it == '{') ++depth;
+    if (*it == '}') --depth;
+    ++it;
+  }
+  return it;
+}
+}  // namespace jot::detail
+
 template <>
 struct fmt::formatter<jot::detail::any_spec> {
-  constexpr auto parse(fmt::format_parse_context& ctx) {
-    auto it = ctx.begin();
-    int depth = 0;
-    while (it != ctx.end() && (*it != '}' || depth > 0)) {
-      if (*it == '{') ++depth;
-      if (*it == '}') --depth;
-      ++it;
-    }
-    return it;
-  }
+  constexpr auto parse(fmt::format_parse_context& ctx) { return jot::detail::skip_spec(ctx); }
   template <class Context>
   auto format(const jot::detail::any_spec&, Context& ctx) const {
     return ctx.out();
