@@ -53,9 +53,22 @@ std::shared_ptr<sink> file_sink(std::string path, file_options options = {});
 
 enum class console_stream { out, err };
 
-/// Writes to standard output or standard error.
+/// Whether the console sink colours level names.
+enum class console_colors {
+  /// When the stream is a terminal and NO_COLOR is unset or empty
+  /// (https://no-color.org). Decided when the sink is made.
+  automatic,
+  always,
+  never,
+};
+
+/// Writes to standard output or standard error. With colours, the first
+/// occurrence of the record's level name in each line ("WARN" or "warn")
+/// is coloured: trace and debug dim, info green, warn yellow, error red,
+/// critical bold red.
 std::shared_ptr<sink> console_sink(console_stream stream = console_stream::out,
-                                   std::shared_ptr<formatter> format = nullptr);
+                                   std::shared_ptr<formatter> format = nullptr,
+                                   console_colors colors = console_colors::automatic);
 
 /// Hands a problem to the error handler (see jot::options::error_handler).
 /// Safe to call from any thread; never throws.

@@ -1,5 +1,9 @@
 #include <unistd.h>
 
+#include <array>
+#include <cstdlib>
+
+#include "jot/formatter.h"
 #include "jot/sink.h"
 #include "sinks/fd_writer.h"
 
@@ -7,26 +11,66 @@ namespace jot {
 
 namespace {
 
+// SGR sequences per level (trace ... critical).
+constexpr std::array<std::string_view, 6> level_colors = {"\x1b[2m",  "\x1b[2m",  "\x1b[32m",
+                                                          "\x1b[33m", "\x1b[31m", "\x1b[1;31m"};
+constexpr std::string_view color_reset = "\x1b[0m";
+constexpr std::array<std::string_view, 6> lower_names = {"trace", "debug", "info",
+                                                         "warn",  "error", "critical"};
+
+bool use_colors(console_colors c, int fd) {
+  if (c != console_colors::automatic) return c == console_colors::always;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return ::isatty(fd) == 1;
+}
+
 class console_sink_impl final : public sink {
  public:
-  console_sink_impl(console_stream s, std::shared_ptr<formatter> f)
+  console_sink_impl(console_stream s, std::shared_ptr<formatter> f, console_colors c)
       : sink(std::move(f)),
         out_(s == console_stream::out ? "stdout" : "stderr", std::size_t{16} << 10) {
-    out_.set_fd(s == console_stream::out ? STDOUT_FILENO : STDERR_FILENO);
+    const int fd = s == console_stream::out ? STDOUT_FILENO : STDERR_FILENO;
+    out_.set_fd(fd);
+    colors_ = use_colors(c, fd);
   }
   ~console_sink_impl() override { out_.drain(); }
 
-  void write(const record_view&, std::string_view line) override { out_.append(line); }
+  void write(const record_view& r, std::string_view line) override {
+    const auto i = static_cast<std::size_t>(r.lvl);
+    if (!colors_ || i >= level_colors.size()) {
+      out_.append(line);
+      return;
+    }
+    // The level name as the pattern wrote it, upper or lower case.
+    std::string_view name = to_string(r.lvl);
+    std::size_t at = line.find(name);
+    if (at == std::string_view::npos) {
+      name = lower_names[i];
+      at = line.find(name);
+    }
+    if (at == std::string_view::npos) {
+      out_.append(line);
+      return;
+    }
+    out_.append(line.substr(0, at));
+    out_.append(level_colors[i]);
+    out_.append(name);
+    out_.append(color_reset);
+    out_.append(line.substr(at + name.size()));
+  }
   void flush() override { out_.drain(); }
 
  private:
   detail::fd_writer out_;
+  bool colors_ = false;
 };
 
 }  // namespace
 
-std::shared_ptr<sink> console_sink(console_stream stream, std::shared_ptr<formatter> format) {
-  return std::make_shared<console_sink_impl>(stream, std::move(format));
+std::shared_ptr<sink> console_sink(console_stream stream, std::shared_ptr<formatter> format,
+                                   console_colors colors) {
+  return std::make_shared<console_sink_impl>(stream, std::move(format), colors);
 }
 
 }  // namespace jot

@@ -1,0 +1,103 @@
+// The console sink colours level names on a terminal, not in a file or
+// pipe, never when NO_COLOR is set, and as told when told.
+#include <fcntl.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace {
+
+// Points standard output at `fd` for the life of the object.
+class stdout_to {
+ public:
+  explicit stdout_to(int fd) : saved_(::dup(STDOUT_FILENO)) { ::dup2(fd, STDOUT_FILENO); }
+  ~stdout_to() {
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+  }
+  stdout_to(const stdout_to&) = delete;
+  stdout_to& operator=(const stdout_to&) = delete;
+
+ private:
+  int saved_;
+};
+
+// Logs one warn and one info record through a console sink made while
+// standard output is `fd`.
+void log_two(const std::string& name, int fd, jot::console_colors colors) {
+  const stdout_to redirect(fd);
+  const jot::logger& log = jot::make_logger(
+      name, {jot::console_sink(jot::console_stream::out,
+                               jot::pattern_formatter("{level} {logger}: {message}"), colors)});
+  JOT_WARN(log, "disk {}% full", 91);
+  JOT_INFO(log, "info in {}", "lower case: info");
+  jot::flush();
+}
+
+std::string file_output(const std::string& name, jot::console_colors colors) {
+  const std::string path = jot::test::temp_path(name);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  EXPECT_GE(fd, 0);
+  log_two(name, fd, colors);
+  ::close(fd);
+  return jot::test::read_file(path);
+}
+
+// What a terminal shows: the sink writes to a pseudo-terminal.
+std::string terminal_output(const std::string& name) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  EXPECT_GE(master, 0);
+  EXPECT_EQ(::grantpt(master), 0);
+  EXPECT_EQ(::unlockpt(master), 0);
+  const int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+  EXPECT_GE(slave, 0);
+  termios raw{};
+  ::tcgetattr(slave, &raw);
+  ::cfmakeraw(&raw);  // no "\n" -> "\r\n"
+  ::tcsetattr(slave, TCSANOW, &raw);
+  log_two(name, slave, jot::console_colors::automatic);
+  std::string out;
+  ::fcntl(master, F_SETFL, O_NONBLOCK);
+  char buf[4096];
+  for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;) out.append(buf, buf + n);
+  ::close(slave);
+  ::close(master);
+  return out;
+}
+
+const std::string colored =
+    "\x1b[33mWARN\x1b[0m always: disk 91% full\n"
+    "\x1b[32mINFO\x1b[0m always: info in lower case: info\n";
+
+TEST(console_colors, always_colors_the_level_name) {
+  EXPECT_EQ(file_output("always", jot::console_colors::always), colored);
+}
+
+TEST(console_colors, never_and_files_and_pipes_stay_plain) {
+  EXPECT_EQ(file_output("never", jot::console_colors::never),
+            "WARN never: disk 91% full\nINFO never: info in lower case: info\n");
+  EXPECT_EQ(file_output("auto-file", jot::console_colors::automatic),
+            "WARN auto-file: disk 91% full\nINFO auto-file: info in lower case: info\n");
+}
+
+TEST(console_colors, a_terminal_gets_colors_unless_no_color_is_set) {
+  ::unsetenv("NO_COLOR");
+  EXPECT_EQ(terminal_output("tty"),
+            "\x1b[33mWARN\x1b[0m tty: disk 91% full\n\x1b[32mINFO\x1b[0m tty: info in lower case: "
+            "info\n");
+  ::setenv("NO_COLOR", "1", 1);
+  EXPECT_EQ(terminal_output("tty-no-color"),
+            "WARN tty-no-color: disk 91% full\nINFO tty-no-color: info in lower case: info\n");
+  ::setenv("NO_COLOR", "", 1);  // empty: as if unset
+  EXPECT_NE(terminal_output("tty-empty").find("\x1b[33mWARN"), std::string::npos);
+  ::unsetenv("NO_COLOR");
+}
+
+}  // namespace
