@@ -20,7 +20,9 @@ constexpr std::array<std::string_view, 6> lower_names = {"trace", "debug", "info
 
 bool use_colors(console_colors c, int fd) {
   if (c != console_colors::automatic) return c == console_colors::always;
-  const char* no_color = std::getenv("NO_COLOR");
+  // Read once, when the sink is made (at start-up, as a rule); nothing in
+  // jot sets the environment.
+  const char* no_color = std::getenv("NO_COLOR");  // NOLINT(concurrency-mt-unsafe)
   if (no_color != nullptr && *no_color != '\0') return false;
   return ::isatty(fd) == 1;
 }
