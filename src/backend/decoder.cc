@@ -645,7 +645,8 @@ bool record_decoder::walk_args(const call_site& site, std::span<const std::byte>
   value_decoder vd(values_, scratch_, text_fixups_);
   std::size_t ni = 0;
   std::size_t format_arg = 0;
-  std::vector<pending_field> kv;  // after the named placeholders
+  std::vector<pending_field>& kv = kv_pending_;
+  kv.clear();
   for (std::uint8_t a = 0; a < site.arg_count; ++a) {
     if (ni >= site.type_count) return false;
     const type_node& n = site.types[ni];
@@ -670,6 +671,7 @@ bool record_decoder::walk_args(const call_site& site, std::span<const std::byte>
       // for the message's text).
       const std::size_t at = values_.size();
       if (!vd.decode(site.types, site.type_count, ni, r)) return false;
+      args_.back().value = at;
       if (!name.empty()) pending_.push_back({name, at, field_origin::call});
     } else {
       if (!visit_scalar(n.tag, r, [](auto) {})) return false;
@@ -775,21 +777,16 @@ void record_decoder::render_arg(const arg_ref& a, const std::string& format,
         out.append(none.data(), none.data() + none.size());
         return;
       }
-      render_arg({a.nodes, a.node + 1, a.node_count, r.pos(), a.end}, format, out);
+      // A present optional's value tree is its value's.
+      render_arg({a.nodes, a.node + 1, a.node_count, r.pos(), a.end, a.value}, format, out);
       return;
     }
     default: {
-      // Containers: their text, as fmt's ranges print them; a spec applies
-      // to that text as to a string.
-      std::vector<value> values;
-      std::string scratch;
-      std::vector<text_fixup> fixups;
-      value_decoder vd(values, scratch, fixups);
-      std::size_t ni = a.node;
-      if (!vd.decode(a.nodes, a.node_count, ni, r)) return;
-      apply_fixups(values, scratch, fixups);
+      // Containers: their text, as fmt's ranges print them, from the tree
+      // walk_args() decoded; a spec applies to that text as to a string.
+      if (a.value >= values_.size()) return;
       text_.clear();
-      const value* v = values.data();
+      const value* v = &values_[a.value];
       append_fmt_text(text_, a.nodes, a.node_count, a.node, v, false);
       if (format.empty()) {
         out.append(text_.data(), text_.data() + text_.size());

@@ -77,6 +77,8 @@ class record_decoder {
     std::size_t node_count = 0;
     const std::byte* data = nullptr;  // its first byte
     const std::byte* end = nullptr;   // the end of the record's bytes
+    // Its decoded tree in values_ (compound and named arguments), or none.
+    std::size_t value = static_cast<std::size_t>(-1);
   };
   struct pending_field {
     std::string_view key;
@@ -107,6 +109,7 @@ class record_decoder {
   std::vector<arg_ref> args_;
   std::vector<value> values_;
   std::vector<pending_field> pending_;
+  std::vector<pending_field> kv_pending_;  // jot::kv fields, placed after the named ones
   std::vector<field> fields_;
   std::string scratch_;  // text of values that is not in the record's bytes
   std::vector<text_fixup> text_fixups_;
