@@ -13,4 +13,29 @@ namespace jot::detail {
 // including invalid UTF-8, pass unchanged.
 void append_escaped_text(std::string& out, std::string_view s);
 
+// Appends the backslash escape of `"`, `\`, newline, carriage return or
+// tab, as JSON, logfmt and fmt's quoted strings all write them, and returns
+// true; false (appending nothing) for any other byte.
+inline bool append_short_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out.append("\\\"");
+      return true;
+    case '\\':
+      out.append("\\\\");
+      return true;
+    case '\n':
+      out.append("\\n");
+      return true;
+    case '\r':
+      out.append("\\r");
+      return true;
+    case '\t':
+      out.append("\\t");
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace jot::detail

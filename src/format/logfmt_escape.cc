@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "format/escape.h"
 #include "format/scan.h"
 #include "format/utf8.h"
 
@@ -97,26 +98,9 @@ void append_logfmt_value(std::string& out, std::string_view s) {
       continue;
     }
     out.append(s.data() + done, i - done);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xF]};
-        out.append(esc, 6);
-      }
+    if (!append_short_escape(out, c)) {
+      const char esc[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xF]};
+      out.append(esc, 6);
     }
     ++i;
     done = i;

@@ -1,5 +1,6 @@
 // Field values as text and as JSON.
 #include "format/value_text.h"
+#include "format/escape.h"
 
 #include <cmath>
 #include <cstring>
@@ -66,25 +67,7 @@ void append_quoted_text(std::string& out, std::string_view s) {
       continue;
     }
     out.append(s.data() + done, i - done);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        append_hex_byte(out, c);
-    }
+    if (!append_short_escape(out, c)) append_hex_byte(out, c);
     ++i;
     done = i;
   }
