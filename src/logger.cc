@@ -84,13 +84,11 @@ void logger::set_level(level l) noexcept {
   }
 }
 
-void logger::set_backpressure(backpressure b) noexcept {
-  const std::uint32_t bits =
-      detail::state_own_backpressure | (b == backpressure::drop ? detail::state_drop : 0);
+void logger::set_backpressure(backpressure b, backpressure at_max) noexcept {
+  const std::uint32_t bits = detail::state_own_backpressure | detail::backpressure_bits(b, at_max);
   std::uint32_t s = state_.load(std::memory_order_relaxed);
-  while (!state_.compare_exchange_weak(
-      s, (s & ~(detail::state_own_backpressure | detail::state_drop)) | bits,
-      std::memory_order_relaxed)) {
+  while (!state_.compare_exchange_weak(s, (s & ~detail::state_backpressure_mask) | bits,
+                                       std::memory_order_relaxed)) {
   }
 }
 

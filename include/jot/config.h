@@ -31,13 +31,27 @@ enum class backpressure : std::uint8_t {
   /// reason, such as a failed allocation, is reported to the error handler
   /// on its own.)
   drop,
+  /// Chain a new ring twice the size of the full one and write on in it;
+  /// the writer reads the old ring to its end first, so order holds, and
+  /// frees it once read. A thread's ring grows up to options::ring_max_bytes;
+  /// a full ring of that size blocks or drops, as options::at_max says (or
+  /// the logger's own choice). After a burst, the thread keeps its largest
+  /// ring (the smaller ones are freed as the writer finishes them) until it
+  /// exits. Nothing is lost and no call waits while the ring can grow, at
+  /// the cost of memory: at most about twice ring_max_bytes per thread
+  /// during a burst.
+  grow,
 };
 
 /// What jot::start() accepts. Every field has a working default.
 struct options {
   /// Bytes of each thread's ring (rounded up to a power of two, at least
-  /// 4 KiB). A record larger than half of it travels on the heap instead.
+  /// 4 KiB). A record larger than half of it travels on the heap instead
+  /// (in grow mode the ring first grows to fit it, up to ring_max_bytes).
   std::size_t ring_bytes = std::size_t{1} << 20;
+  /// backpressure::grow: the largest ring a thread grows to (rounded up to
+  /// a power of two, at least ring_bytes).
+  std::size_t ring_max_bytes = std::size_t{64} << 20;
   /// Name of the writer thread, as `top -H` shows it (15 characters at most).
   std::string writer_name = "jot-writer";
   /// CPU the writer thread is pinned to; -1 leaves it to the scheduler.
@@ -56,15 +70,23 @@ struct options {
   /// What a call does when its ring is full, for loggers that did not
   /// choose (logger::set_backpressure()).
   backpressure on_full = backpressure::block;
+  /// backpressure::grow, once the ring is ring_max_bytes and full: block or
+  /// drop (grow means block here).
+  backpressure at_max = backpressure::block;
 };
 
 /// Counts for one logging thread (see jot::stats()).
 struct thread_stats {
   std::uint64_t thread_id = 0;
   std::string thread_name;
-  std::uint64_t written = 0;  // records handed to the sinks
-  std::uint64_t dropped = 0;  // records discarded in drop mode
-  std::uint64_t bytes = 0;    // bytes those records took in the ring
+  std::uint64_t written = 0;       // records handed to the sinks
+  std::uint64_t dropped = 0;       // records discarded in drop mode
+  std::uint64_t bytes = 0;         // bytes those records took in the ring
+  std::uint64_t ring_growths = 0;  // times its ring grew (backpressure::grow)
+  std::uint64_t ring_bytes = 0;    // its ring's capacity now
+  /// The most bytes seen waiting in its ring(s): sampled by the writer each
+  /// time it polls, and the whole ring when a call found it full.
+  std::uint64_t ring_high_water = 0;
 };
 
 /// Counts since the process started. Cheap enough to read at any time; the
@@ -73,6 +95,8 @@ struct stats_snapshot {
   std::uint64_t written = 0;
   std::uint64_t dropped = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t ring_growths = 0;
+  std::uint64_t ring_high_water = 0;  // the highest of any one thread
   std::vector<thread_stats> threads;  // threads with a ring now
 };
 

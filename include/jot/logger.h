@@ -39,7 +39,11 @@ inline constexpr std::uint32_t state_sync = 0x100u;
 // The logger chose its backpressure (else options::on_full applies), and
 // what it chose.
 inline constexpr std::uint32_t state_own_backpressure = 0x200u;
-inline constexpr std::uint32_t state_drop = 0x400u;
+inline constexpr std::uint32_t state_drop = 0x400u;          // backpressure::drop
+inline constexpr std::uint32_t state_grow = 0x800u;          // backpressure::grow
+inline constexpr std::uint32_t state_drop_at_max = 0x1000u;  // grow, then drop
+inline constexpr std::uint32_t state_backpressure_mask =
+    state_own_backpressure | state_drop | state_grow | state_drop_at_max;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
 // see context.h. Constant-initialised like tls_ring.
@@ -243,8 +247,10 @@ class logger {
   void set_level(level l) noexcept;
 
   /// What this logger's calls do when their ring is full, instead of
-  /// options::on_full.
-  void set_backpressure(backpressure b) noexcept;
+  /// options::on_full; with backpressure::grow, `at_max` (block or drop)
+  /// says what they do once the ring cannot grow further, instead of
+  /// options::at_max.
+  void set_backpressure(backpressure b, backpressure at_max = backpressure::block) noexcept;
 
   bool should_log(level l) const noexcept {
     return static_cast<std::uint32_t>(l) >=

@@ -49,8 +49,14 @@ void wake_writer_for_room() noexcept;
 // Bytes of a new thread's ring, as configured.
 std::size_t configured_ring_bytes() noexcept;
 
-// Whether a call of this logger drops its record when the ring is full.
-bool drops_when_full(const logger& lg) noexcept;
+// The state bits (state_drop, state_grow, state_drop_at_max) that stand
+// for this choice.
+std::uint32_t backpressure_bits(backpressure b, backpressure at_max) noexcept;
+// What a call of this logger does when its ring is full: those bits, the
+// logger's own or the configured ones.
+std::uint32_t when_full(const logger& lg) noexcept;
+// backpressure::grow: the largest ring, as configured.
+std::size_t configured_ring_max_bytes() noexcept;
 
 // Writes one encoded entry on the calling thread, after anything still in
 // the rings: for calls after shutdown. Waits while a stopping writer still

@@ -4,6 +4,7 @@
 #include "jot/logger.h"
 #include "platform/immortal.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <boost/lockfree/queue.hpp>
@@ -31,6 +32,7 @@ inbox_queue& inbox() {
 }  // namespace
 
 void register_queue(thread_queue* q) noexcept {
+  the_queues().enroll(q);
   while (!inbox().push(q)) {
     // Full: the writer empties it on its next poll.
     std::this_thread::yield();
@@ -39,9 +41,65 @@ void register_queue(thread_queue* q) noexcept {
 
 void queue_set::adopt() {
   thread_queue* q = nullptr;
-  while (inbox().pop(q)) {
+  while (inbox().pop(q)) queues_.push_back(q);
+}
+
+void queue_set::enroll(thread_queue* q) noexcept {
+  try {
     const std::lock_guard<std::mutex> lk(list_mu_);
-    queues_.push_back(q);
+    known_.push_back(q);
+  } catch (...) {
+    // Only jot::stats() misses this thread.
+  }
+}
+
+thread_queue::~thread_queue() {
+  while (ring != nullptr) {
+    byte_ring* next = ring->next();
+    delete ring;
+    ring = next;
+  }
+}
+
+const record_header* thread_queue::peek() noexcept {
+  for (;;) {
+    if (const record_header* h = ring->peek()) return h;
+    byte_ring* next = ring->next();
+    if (next == nullptr) return nullptr;
+    // Linked after the producer's last record here, and its call ends here
+    // after the link (see grow_ring() in src/frontend/submit.cc): once no
+    // call shows, a ring still empty is finished.
+    if (ring->in_call()) return nullptr;
+    if (!ring->empty()) continue;
+    delete ring;
+    ring = next;
+  }
+}
+
+bool thread_queue::idle() noexcept {
+  for (byte_ring* r = ring; r != nullptr; r = r->next()) {
+    if (r->in_call() || !r->empty()) return false;
+  }
+  return true;
+}
+
+bool thread_queue::stamping() const noexcept {
+  for (const byte_ring* r = ring; r != nullptr; r = r->next()) {
+    if (r->stamping()) return true;
+  }
+  return false;
+}
+
+void thread_queue::note_fill() noexcept {
+  std::uint64_t fill = ring->unread_bytes();
+  for (const byte_ring* r = ring->next(); r != nullptr; r = r->next()) fill += r->used_bytes();
+  if (fill > high_water.load(std::memory_order_relaxed)) raise_high_water(*this, fill);
+}
+
+void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept {
+  std::uint64_t seen = q.high_water.load(std::memory_order_relaxed);
+  while (seen < bytes &&
+         !q.high_water.compare_exchange_weak(seen, bytes, std::memory_order_relaxed)) {
   }
 }
 
@@ -75,6 +133,9 @@ void queue_set::retire(thread_queue* q) {
   retired_written_ += q->written.load(std::memory_order_relaxed);
   retired_dropped_ += q->dropped.load(std::memory_order_acquire);
   retired_bytes_ += q->bytes.load(std::memory_order_relaxed);
+  retired_growths_ += q->growths.load(std::memory_order_relaxed);
+  retired_high_water_ =
+      std::max(retired_high_water_, q->high_water.load(std::memory_order_relaxed));
 }
 
 stats_snapshot queue_set::stats() {
@@ -83,17 +144,24 @@ stats_snapshot queue_set::stats() {
   out.written = retired_written_;
   out.dropped = retired_dropped_;
   out.bytes = retired_bytes_;
-  out.threads.reserve(queues_.size());
-  for (const thread_queue* q : queues_) {
+  out.ring_growths = retired_growths_;
+  out.ring_high_water = retired_high_water_;
+  out.threads.reserve(known_.size());
+  for (const thread_queue* q : known_) {
     thread_stats t;
     t.thread_id = q->thread_id;
     t.thread_name = q->thread_name;
     t.written = q->written.load(std::memory_order_relaxed);
     t.dropped = q->dropped.load(std::memory_order_acquire);
     t.bytes = q->bytes.load(std::memory_order_relaxed);
+    t.ring_growths = q->growths.load(std::memory_order_relaxed);
+    t.ring_bytes = q->ring_bytes.load(std::memory_order_relaxed);
+    t.ring_high_water = q->high_water.load(std::memory_order_relaxed);
     out.written += t.written;
     out.dropped += t.dropped;
     out.bytes += t.bytes;
+    out.ring_growths += t.ring_growths;
+    out.ring_high_water = std::max(out.ring_high_water, t.ring_high_water);
     out.threads.push_back(std::move(t));
   }
   return out;
@@ -106,7 +174,7 @@ std::uint64_t minus(std::uint64_t a, std::uint64_t b) noexcept { return a > b ? 
 std::uint64_t queue_set::horizon(std::uint64_t now, std::uint64_t margin) noexcept {
   std::uint64_t limit = minus(now, margin);
   for (thread_queue* q : queues_) {
-    if (!q->ring.stamping()) {
+    if (!q->stamping()) {
       q->clear_seen = now;
     } else {
       // A record is being stamped; its time is after the last moment the
@@ -121,11 +189,13 @@ std::uint64_t queue_set::horizon(std::uint64_t now, std::uint64_t margin) noexce
 void queue_set::publish_and_reap() {
   for (std::size_t i = 0; i < queues_.size();) {
     thread_queue* q = queues_[i];
-    q->ring.publish();
+    q->ring->publish();
     // A queue is freed once its drops are reported too (report_drops()
     // runs before the next drain).
-    if (q->abandoned.load(std::memory_order_acquire) && q->ring.empty() && drops_reported(*q)) {
+    if (q->abandoned.load(std::memory_order_acquire) && q->peek() == nullptr && q->idle() &&
+        drops_reported(*q)) {
       const std::lock_guard<std::mutex> lk(list_mu_);
+      std::erase(known_, q);
       retire(q);
       delete q;
       queues_[i] = queues_.back();
@@ -138,7 +208,7 @@ void queue_set::publish_and_reap() {
 
 bool queue_set::idle() noexcept {
   for (thread_queue* q : queues_) {
-    if (q->ring.in_call() || !q->ring.empty()) return false;
+    if (!q->idle()) return false;
   }
   return true;
 }
@@ -151,6 +221,8 @@ void forget_queues_after_fork() noexcept {
   thread_queue* q = nullptr;
   while (inbox().pop(q)) delete q;
   set.queues_.clear();
+  set.known_.clear();
+  ::new (&set.list_mu_) std::mutex;
   set.heap_.clear();
   forget_thread_ring_after_fork();
 }

@@ -18,8 +18,25 @@ namespace jot::detail {
 // first log call; freed by the consumer once the thread has exited and the
 // ring is empty.
 struct thread_queue {
-  explicit thread_queue(std::size_t ring_bytes) : ring(ring_bytes) {}
-  byte_ring ring;
+  explicit thread_queue(std::size_t capacity) : ring(new byte_ring(capacity)) {}
+  ~thread_queue();
+  thread_queue(const thread_queue&) = delete;
+  thread_queue& operator=(const thread_queue&) = delete;
+
+  // The oldest ring the consumer has not finished: the producer's ring
+  // (tls_ring), or, after growth, the first of a chain that ends with it.
+  // Owned; the consumer frees each ring of the chain once it is read.
+  byte_ring* ring;
+
+  // Consumer: the next record of the thread, across its chain of rings,
+  // or nullptr. Frees rings read to their end.
+  const record_header* peek() noexcept;
+  // Consumer: true if no ring of the chain holds a record or shows a call.
+  bool idle() noexcept;
+  // Consumer: a record is being stamped in some ring of the chain.
+  bool stamping() const noexcept;
+  // Consumer: bytes waiting in the chain; updates the high-water mark.
+  void note_fill() noexcept;
   std::uint64_t thread_id = 0;
   std::string thread_name;
   std::atomic<bool> abandoned{false};
@@ -41,12 +58,20 @@ struct thread_queue {
   // Written by the consumer only, read by jot::stats() from any thread.
   std::atomic<std::uint64_t> written{0};
   std::atomic<std::uint64_t> bytes{0};
+  // Growth (backpressure::grow), written by the producer.
+  std::atomic<std::uint64_t> growths{0};
+  std::atomic<std::uint64_t> ring_bytes{0};  // the producer's ring's capacity now
+  // The most bytes seen waiting in the thread's rings: sampled by the
+  // consumer at each poll, and a whole ring when a call found it full.
+  std::atomic<std::uint64_t> high_water{0};
   std::uint64_t registered_ticks = 0;    // set before the queue is registered
   std::int64_t last_drop_report_ns = 0;  // consumer-private: the "since" of the next report
 };
 
 // Producer side: counts a record of `lg` dropped from this queue.
 void count_drop(thread_queue& q, const logger& lg) noexcept;
+// Either side: raises q.high_water to at least `bytes`.
+void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept;
 // Consumer side: every drop of the queue was reported.
 bool drops_reported(const thread_queue& q) noexcept;
 
@@ -83,6 +108,10 @@ class queue_set {
   // True if no ring holds a record and none is being written.
   bool idle() noexcept;
 
+  // Any thread, once per queue, before register_queue() hands it over:
+  // makes it visible to stats() at once, even while the consumer is busy.
+  void enroll(thread_queue* q) noexcept;
+
   // Calls report(queue, logger, count) for drops not reported yet.
   template <class Report>
   void report_drops(Report&& report);
@@ -103,12 +132,17 @@ class queue_set {
   void retire(thread_queue* q);  // counts of a queue about to be freed
   std::vector<thread_queue*> queues_;
   std::vector<head> heap_;
-  // Held by the consumer while queues_ changes and by stats() while it
-  // reads: the only lock stats() takes.
+  // Every queue registered and not yet freed, adopted or not: what
+  // stats() reads. Guarded by list_mu_, which a thread takes once to
+  // register, the consumer to free a queue, and stats() to read: the only
+  // lock stats() takes.
+  std::vector<thread_queue*> known_;
   std::mutex list_mu_;
   std::uint64_t retired_written_ = 0;
   std::uint64_t retired_dropped_ = 0;
   std::uint64_t retired_bytes_ = 0;
+  std::uint64_t retired_growths_ = 0;
+  std::uint64_t retired_high_water_ = 0;
 };
 
 queue_set& the_queues() noexcept;
@@ -124,24 +158,28 @@ template <class Emit>
 std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&& emit) {
   heap_.clear();
   for (thread_queue* q : queues_) {
-    if (const record_header* h = q->ring.peek(); h != nullptr && h->ticks <= limit) {
+    if (const record_header* h = q->peek(); h != nullptr && h->ticks <= limit) {
+      q->note_fill();
       heap_.push_back({h->ticks, q, h});
     }
   }
+  const auto consume = [](thread_queue& q, const record_header& h) {
+    q.written.store(q.written.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    q.bytes.store(q.bytes.load(std::memory_order_relaxed) + h.size, std::memory_order_relaxed);
+    byte_ring& r = *q.ring;
+    r.pop(h.size);
+    if (r.unpublished() >= r.capacity() / 4) r.publish();
+  };
   std::size_t n = 0;
   if (heap_.size() == 1) {
     // One busy thread: no merge needed.
     thread_queue* q = heap_[0].q;
     const record_header* h = heap_[0].h;
-    const std::size_t quarter = q->ring.capacity() / 4;
     while (h != nullptr && h->ticks <= limit && n < max_records) {
       emit(*h, *q);
-      q->written.store(q->written.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-      q->bytes.store(q->bytes.load(std::memory_order_relaxed) + h->size, std::memory_order_relaxed);
-      q->ring.pop(h->size);
-      if (q->ring.unpublished() >= quarter) q->ring.publish();
+      consume(*q, *h);
       ++n;
-      h = q->ring.peek();
+      h = q->peek();
     }
     return n;
   }
@@ -151,14 +189,9 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     std::pop_heap(heap_.begin(), heap_.end(), later);
     head& top = heap_.back();
     emit(*top.h, *top.q);
-    thread_queue& tq = *top.q;
-    tq.written.store(tq.written.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    tq.bytes.store(tq.bytes.load(std::memory_order_relaxed) + top.h->size,
-                   std::memory_order_relaxed);
-    top.q->ring.pop(top.h->size);
-    if (top.q->ring.unpublished() >= top.q->ring.capacity() / 4) top.q->ring.publish();
+    consume(*top.q, *top.h);
     ++n;
-    const record_header* next = top.q->ring.peek();
+    const record_header* next = top.q->peek();
     if (next != nullptr && next->ticks <= limit) {
       top.ticks = next->ticks;
       top.h = next;

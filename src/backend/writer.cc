@@ -51,7 +51,8 @@ struct writer_state {
   std::atomic<bool> flush_pending{false};
   bool room_wanted = false;  // a producer found its ring full
   std::atomic<std::size_t> ring_bytes{options{}.ring_bytes};
-  std::atomic<bool> drop_when_full{options{}.on_full == backpressure::drop};
+  std::atomic<std::uint32_t> when_full{0};  // state bits for options::on_full and at_max
+  std::atomic<std::size_t> ring_max_bytes{options{}.ring_max_bytes};
 };
 
 writer_state& ws() noexcept {
@@ -240,7 +241,8 @@ void start_locked(const options& opts) {
   if (opts.error_handler) set_error_handler(opts.error_handler);
   w.opts = opts;
   w.ring_bytes.store(opts.ring_bytes);
-  w.drop_when_full.store(opts.on_full == backpressure::drop);
+  w.when_full.store(backpressure_bits(opts.on_full, opts.at_max));
+  w.ring_max_bytes.store(std::max(opts.ring_max_bytes, opts.ring_bytes));
   {
     const std::lock_guard<std::mutex> lk(w.mu);
     w.stop = false;
@@ -275,10 +277,24 @@ bool writer_running() noexcept {
 
 std::size_t configured_ring_bytes() noexcept { return ws().ring_bytes.load(); }
 
-bool drops_when_full(const logger& lg) noexcept {
+std::size_t configured_ring_max_bytes() noexcept { return ws().ring_max_bytes.load(); }
+
+std::uint32_t backpressure_bits(backpressure b, backpressure at_max) noexcept {
+  switch (b) {
+    case backpressure::drop:
+      return state_drop;
+    case backpressure::grow:
+      return state_grow | (at_max == backpressure::drop ? state_drop_at_max : 0);
+    case backpressure::block:
+      break;
+  }
+  return 0;
+}
+
+std::uint32_t when_full(const logger& lg) noexcept {
   const std::uint32_t s = lg.state();
-  if ((s & state_own_backpressure) != 0) return (s & state_drop) != 0;
-  return ws().drop_when_full.load(std::memory_order_relaxed);
+  if ((s & state_own_backpressure) != 0) return s & state_backpressure_mask;
+  return ws().when_full.load(std::memory_order_relaxed);
 }
 
 void wake_writer_for_room() noexcept {

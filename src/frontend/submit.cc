@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -60,7 +61,8 @@ byte_ring* register_thread() noexcept {
     q->clear_seen = ticks();
     q->registered_ticks = q->clear_seen;
     if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, q.get());
-    tls_ring = &q->ring;
+    q->ring_bytes.store(q->ring->capacity(), std::memory_order_relaxed);
+    tls_ring = q->ring;
     tls_queue = q.get();
     register_queue(q.release());
     return tls_ring;
@@ -72,17 +74,60 @@ byte_ring* register_thread() noexcept {
 
 enum class pushed { yes, dropped, no_writer };
 
-// Between ring.begin_call() and end_call(): waits for room, spinning
-// briefly, then yielding, then sleeping in short steps. While it waits the
-// call is not "in flight" (the writer must not hold its horizon, or a
-// shutdown, for a caller that only waits), and afterwards it looks at the
-// logger's state again. no_writer: write synchronously instead.
-pushed push_blocking(byte_ring& ring, const logger& lg, const std::byte* entry,
-                     std::size_t size) noexcept {
+// backpressure::grow: chains a ring twice the size of `ring` (or larger,
+// to fit an entry of `need` bytes) after it, and moves this thread's calls
+// there: the call under way ends in the old ring and goes on in the new
+// one. False, changing nothing, if that would pass options::ring_max_bytes
+// or memory is short.
+bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
+  thread_queue* q = tls_queue;
+  if (q == nullptr || ring != tls_ring) return false;
+  const std::size_t max = std::bit_ceil(configured_ring_max_bytes());
+  std::size_t cap = ring->capacity();
+  do {
+    if (cap >= max) return false;
+    cap *= 2;
+  } while (cap / 2 < need);
+  byte_ring* fresh = nullptr;
+  try {
+    fresh = new byte_ring(cap);
+  } catch (const std::exception&) {
+    static constinit thread_local bool reported = false;
+    if (!reported) {
+      reported = true;
+      report_error(fmt::format(
+          "out of memory: a thread's ring cannot grow to {} bytes; it stays at {} bytes", cap,
+          ring->capacity()));
+    }
+    return false;
+  }
+  tls_ring = fresh;
+  q->growths.store(q->growths.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  q->ring_bytes.store(cap, std::memory_order_relaxed);
+  // The call is shown in the new ring before the link, and ends in the old
+  // one after it: some ring always shows it (see byte_ring::begin_call()),
+  // and the consumer frees the old ring only once it shows no call, so that
+  // store is the last touch of the old ring.
+  fresh->begin_call();
+  ring->link(fresh);
+  ring->end_call();
+  ring = fresh;
+  return true;
+}
+
+// Between ring->begin_call() and end_call(): puts the entry in the ring,
+// doing what the logger's backpressure says when the ring is full. Blocking
+// waits for room, spinning briefly, then yielding, then sleeping in short
+// steps; while it waits the call is not "in flight" (the writer must not
+// hold its horizon, or a shutdown, for a caller that only waits), and
+// afterwards it looks at the logger's state again. Growing may change
+// `ring`. no_writer: write synchronously instead.
+pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
+                  std::size_t size) noexcept {
   for (unsigned i = 0;; ++i) {
-    if (std::byte* dst = ring.try_reserve(size)) {
+    if (std::byte* dst = ring->try_reserve(size)) {
       std::memcpy(dst, entry, size);
-      ring.commit(dst, size);
+      ring->commit(dst, size);
       return pushed::yes;
     }
     if (holds_consumer_role()) {
@@ -95,14 +140,19 @@ pushed push_blocking(byte_ring& ring, const logger& lg, const std::byte* entry,
       return pushed::dropped;
     }
     if (!writer_running()) return pushed::no_writer;
-    if (drops_when_full(lg)) {
+    const std::uint32_t mode = when_full(lg);
+    if ((mode & state_grow) != 0) {
+      if (grow_ring(ring, size)) continue;
+    }
+    if (i == 0 && tls_queue != nullptr) raise_high_water(*tls_queue, ring->capacity());
+    if ((mode & (state_drop | state_drop_at_max)) != 0) {
       // Drop mode: never wait. The writer reports the count.
       count_lost(lg);
       if (i == 0) wake_writer_for_room();
       return pushed::dropped;
     }
     if (i == 0) wake_writer_for_room();
-    ring.end_call();
+    ring->end_call();
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
@@ -112,14 +162,14 @@ pushed push_blocking(byte_ring& ring, const logger& lg, const std::byte* entry,
     } else {
       std::this_thread::sleep_for(std::chrono::microseconds(i < 256 ? 10 : 100));
     }
-    ring.begin_call();
+    ring->begin_call();
     if ((lg.state() & state_sync) != 0) return pushed::no_writer;
   }
 }
 
 // A record too large for the ring: its bytes move to the heap and the ring
 // carries a pointer, so it keeps its place in the thread's order.
-pushed push_indirect(byte_ring& ring, const logger& lg, const std::byte* entry,
+pushed push_indirect(byte_ring*& ring, const logger& lg, const std::byte* entry,
                      std::size_t size) noexcept {
   std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
   if (!heap) {
@@ -138,7 +188,7 @@ pushed push_indirect(byte_ring& ring, const logger& lg, const std::byte* entry,
   h->log = &lg;
   const heap_payload payload{heap.get(), size};
   std::memcpy(small + sizeof(record_header), &payload, sizeof payload);
-  const pushed result = push_blocking(ring, lg, small, sizeof small);
+  const pushed result = push_entry(ring, lg, small, sizeof small);
   if (result == pushed::yes) static_cast<void>(heap.release());  // the writer frees it
   return result;
 }
@@ -170,8 +220,12 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
     if (ring != nullptr) {
       ring->begin_call();
       if ((lg.state() & state_sync) == 0) {
-        const pushed result = size <= ring->max_entry() ? push_blocking(*ring, lg, entry, size)
-                                                        : push_indirect(*ring, lg, entry, size);
+        // Grow mode makes room for a large record, up to its maximum.
+        if (size > ring->max_entry() && (when_full(lg) & state_grow) != 0) {
+          static_cast<void>(grow_ring(ring, size));
+        }
+        const pushed result = size <= ring->max_entry() ? push_entry(ring, lg, entry, size)
+                                                        : push_indirect(ring, lg, entry, size);
         if (result != pushed::no_writer) {
           ring->end_call();
           return;

@@ -1,6 +1,7 @@
 // Helpers shared by jot's tests.
 #pragma once
 
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -43,6 +44,43 @@ class capture_sink final : public jot::sink {
   mutable std::mutex mu_;
   std::vector<std::string> lines_;
   int flushes_ = 0;
+};
+
+// Holds the writer in its first write() until opened, then keeps the
+// message of every record.
+class gate_sink final : public jot::sink {
+ public:
+  gate_sink() : sink(jot::pattern_formatter("{message}")) {}
+  void write(const jot::record_view& r, std::string_view) override {
+    std::unique_lock<std::mutex> lk(mu_);
+    ++seen_;
+    opened_cv_.wait(lk, [this] { return open_; });
+    messages_.emplace_back(r.message);
+  }
+  void flush() override {}
+  void open() {
+    {
+      const std::lock_guard<std::mutex> lk(mu_);
+      open_ = true;
+    }
+    opened_cv_.notify_all();
+  }
+  // Records the writer has handed over, the one it is held in included.
+  std::size_t seen() {
+    const std::lock_guard<std::mutex> lk(mu_);
+    return seen_;
+  }
+  std::vector<std::string> messages() {
+    const std::lock_guard<std::mutex> lk(mu_);
+    return messages_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable opened_cv_;
+  bool open_ = false;
+  std::size_t seen_ = 0;
+  std::vector<std::string> messages_;
 };
 
 // Collects what the error handler receives.

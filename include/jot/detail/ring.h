@@ -118,6 +118,20 @@ class byte_ring {
   // Bytes published by the producer and not yet given back (approximate
   // when called from another thread than the reader).
   std::size_t used_bytes() const noexcept;
+  // Consumer: bytes published by the producer and not yet read.
+  std::size_t unread_bytes() const noexcept {
+    return static_cast<std::size_t>(write_pos_.load(std::memory_order_acquire) - read_local_);
+  }
+
+  // ---- growth (backpressure::grow) ----------------------------------------
+  //
+  // A full ring is followed by a larger one: the producer writes its last
+  // record here, links the next ring (its last touch of this one) and
+  // writes on in the next. The consumer reads this ring to its end before
+  // the next, so the thread's order holds, and frees it once it has seen
+  // the link and read everything before it.
+  void link(byte_ring* next) noexcept { next_.store(next, std::memory_order_release); }
+  byte_ring* next() const noexcept { return next_.load(std::memory_order_acquire); }
 
  private:
   // Producer line.
@@ -131,8 +145,9 @@ class byte_ring {
   std::uint64_t read_local_ = 0;
   std::uint64_t write_cache_ = 0;
 
-  // Read-only after construction.
+  // Read-only after construction, but for next_, stored once.
   alignas(cache_line) std::byte* buf_ = nullptr;
+  std::atomic<byte_ring*> next_{nullptr};
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
 };
