@@ -85,7 +85,8 @@ struct thread_stats {
   std::uint64_t ring_growths = 0;  // times its ring grew (backpressure::grow)
   std::uint64_t ring_bytes = 0;    // its ring's capacity now
   /// The most bytes seen waiting in its ring(s): sampled by the writer each
-  /// time it polls, and the whole ring when a call found it full.
+  /// time it polls and each time it gives a quarter of a ring back, and the
+  /// whole ring when a call found it full.
   std::uint64_t ring_high_water = 0;
 };
 

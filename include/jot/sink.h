@@ -1,22 +1,60 @@
 // Sinks: where rendered records go.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "jot/formatter.h"
+#include "jot/level.h"
 #include "jot/record.h"
 
 namespace jot {
 
+namespace detail {
+struct sink_control;
+}
+
+/// Whether, and how often, a sink makes what it flushed durable
+/// (sink::sync(): fdatasync for files).
+enum class fsync_policy : std::uint8_t {
+  never,        // leave it to the operating system
+  every_flush,  // after every flush
+  interval,     // after a flush, at most once per flush_policy::fsync_every
+};
+
+/// When jot flushes a sink (hands its buffered bytes to the operating
+/// system). The conditions add up: a sink is flushed when any of them says
+/// so. Whatever the policy, jot::flush() and shutdown flush every sink, and
+/// a sink flushes by itself when its buffer is full.
+struct flush_policy {
+  /// When every ring is empty and the writer is about to rest.
+  bool on_idle = true;
+  /// When the oldest record not yet flushed is this old (0: never). Bounds
+  /// how stale the file can be while records keep coming.
+  std::chrono::milliseconds every{1000};
+  /// After this many records since the last flush (0: never).
+  std::size_t every_records = 0;
+  /// Right after each record at or above this level (level::off: never).
+  level at_level = level::off;
+  fsync_policy fsync = fsync_policy::never;
+  /// fsync_policy::interval: the shortest time between two syncs. A flush
+  /// sooner than that leaves the sync owed; the writer makes it when the
+  /// time has come, and jot::flush() at once.
+  std::chrono::milliseconds fsync_every{1000};
+};
+
 /// A destination for records.
 ///
-/// Threading contract: write() and flush() are called only from jot's writer
-/// thread, or, once the writer has stopped, under jot's sink lock; never from
-/// two threads at once. A sink therefore needs no locking of its own. They
-/// must not throw: report failures through jot::report_error().
+/// Threading contract: write(), flush() and sync() are called by jot under
+/// the sink's own lock: from the writer thread, from a thread logging to a
+/// logger in delivery::sync mode, or, once the writer has stopped, from the
+/// thread writing synchronously. Never from two threads at once, so a sink
+/// needs no locking of its own. They must not throw: report failures
+/// through jot::report_error().
 class sink {
  public:
   explicit sink(std::shared_ptr<formatter> f = nullptr);
@@ -28,12 +66,22 @@ class sink {
   virtual void write(const record_view& rec, std::string_view line) = 0;
   /// Hands buffered bytes to the operating system.
   virtual void flush() = 0;
+  /// Makes the bytes flushed so far durable (fsync), when the flush policy
+  /// asks for it. Default: nothing.
+  virtual void sync() {}
 
   formatter& get_formatter() const noexcept { return *formatter_; }
   const std::shared_ptr<formatter>& formatter_ptr() const noexcept { return formatter_; }
 
+  /// When jot flushes this sink; may be changed at any time. Default: see
+  /// flush_policy's members.
+  void set_flush_policy(const flush_policy& p);
+  flush_policy get_flush_policy() const;
+
  private:
+  friend struct detail::sink_control;
   std::shared_ptr<formatter> formatter_;
+  std::unique_ptr<detail::sink_control> control_;  // lock and flush bookkeeping
 };
 
 struct file_options {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -18,30 +19,52 @@
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/thread.h"
+#include "sinks/sink_control.h"
 
 namespace jot::detail {
 
+namespace {
+
+// Sinks that threads in delivery::sync mode wrote and left unflushed, on
+// their way to the writer's list.
+struct pending_sinks {
+  std::mutex mu;
+  std::vector<sink*> sinks;
+  std::atomic<bool> any{false};
+};
+
+pending_sinks& pending() noexcept {
+  static immortal<pending_sinks> p;
+  return p.get();
+}
+
+}  // namespace
+
 void dispatcher::process(const record_header& entry, std::uint64_t thread_id,
                          std::string_view thread_name) {
+  const std::int64_t time_ns = the_wall_clock().to_ns(entry.ticks);
   if (entry.kind == record_kind::indirect) {
     heap_payload payload{};
     std::memcpy(&payload, &entry + 1, sizeof payload);
     const std::unique_ptr<std::byte[]> owned(payload.data);
-    emit(*reinterpret_cast<const record_header*>(payload.data), entry.ticks, thread_id,
-         thread_name);
+    emit(*reinterpret_cast<const record_header*>(payload.data), time_ns, thread_id, thread_name);
     return;
   }
-  emit(entry, entry.ticks, thread_id, thread_name);
+  emit(entry, time_ns, thread_id, thread_name);
 }
 
-void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64_t thread_id,
+bool dispatcher::render_message(const record_header& rec, fmt::memory_buffer& out) noexcept {
+  return decoder_.decode(rec, out);
+}
+
+void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
                       std::string_view thread_name) {
   const call_site& site = *rec.site;
   message_.clear();
   decoder_.decode(rec, message_);
 
   record_view view;
-  view.time_ns = the_wall_clock().to_ns(ticks);
+  view.time_ns = time_ns;
   view.lvl = site.lvl;
   view.logger_name = rec.log->name();
   view.message = std::string_view(message_.data(), message_.size());
@@ -60,6 +83,7 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
     for (std::size_t i = 0; i < lines_used_; ++i) {
       if (lines_[i].first == f) line = &lines_[i].second;
     }
+    sink_control& c = sink_control::of(*s);
     try {
       if (line == nullptr) {
         if (lines_used_ == lines_.size()) lines_.emplace_back();
@@ -70,34 +94,68 @@ void dispatcher::emit(const record_header& rec, std::uint64_t ticks, std::uint64
         ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
       }
-      s->write(view, *line);
+      const std::lock_guard<std::mutex> lk(c.mu);
+      if (write_locked(*s, c, view, *line)) {
+        c.listed = true;
+        if (writer_) {
+          listed_.push_back(s.get());
+        } else {
+          pending_sinks& p = pending();
+          const std::lock_guard<std::mutex> plk(p.mu);
+          p.sinks.push_back(s.get());
+          p.any.store(true, std::memory_order_release);
+        }
+      }
     } catch (const std::exception& e) {
       report_error(
           fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(), e.what()));
-      continue;
     } catch (...) {
       report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
-      continue;
-    }
-    if (std::find(written_.begin(), written_.end(), s.get()) == written_.end()) {
-      written_.push_back(s.get());
     }
   }
 }
 
-void dispatcher::flush_written_sinks() noexcept {
-  for (sink* s : written_) {
-    try {
-      s->flush();
-    } catch (...) {
-      report_error("a sink threw from flush()");
+void dispatcher::take_pending() {
+  pending_sinks& p = pending();
+  if (!p.any.load(std::memory_order_acquire)) return;
+  const std::lock_guard<std::mutex> lk(p.mu);
+  listed_.insert(listed_.end(), p.sinks.begin(), p.sinks.end());
+  p.sinks.clear();
+  p.any.store(false, std::memory_order_relaxed);
+}
+
+void dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noexcept {
+  try {
+    take_pending();
+  } catch (...) {
+    // Out of memory: they stay pending until the next visit.
+  }
+  if (listed_.empty()) return;
+  const std::int64_t now = monotonic_ns();
+  std::size_t keep = 0;
+  for (sink* s : listed_) {
+    sink_control& c = sink_control::of(*s);
+    const std::lock_guard<std::mutex> lk(c.mu);
+    if (flush) {
+      flush_locked(*s, c, sync_now);
+    } else {
+      service_locked(*s, c, now, idle);
+    }
+    if (c.needs_care()) {
+      listed_[keep++] = s;
+    } else {
+      c.listed = false;
     }
   }
-  written_.clear();
+  listed_.resize(keep);
 }
+
+void dispatcher::service(bool idle) noexcept { visit_listed(idle, false, false); }
+
+void dispatcher::flush_all(bool sync_now) noexcept { visit_listed(false, true, sync_now); }
 
 dispatcher& the_dispatcher() noexcept {
-  static immortal<dispatcher> d;
+  static immortal<dispatcher> d(true);
   return d.get();
 }
 
@@ -116,7 +174,8 @@ void dispatcher::warn_dropped(const logger& lg, std::uint64_t count, std::int64_
   static_assert(sizeof(record_header) + 8 + 8 + 8 <= sizeof buf);
   write_header(buf, size, site, &lg, 0);
   encode_args(buf + sizeof(record_header), lens, count, thread_id, since);
-  emit(*reinterpret_cast<const record_header*>(buf), ticks, thread_id, thread_name);
+  emit(*reinterpret_cast<const record_header*>(buf), the_wall_clock().to_ns(ticks), thread_id,
+       thread_name);
 }
 
 void report_drops(queue_set& queues) {
@@ -177,7 +236,7 @@ bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
     clock.resync(h->ticks);
     d.process(*h, current_thread_id(), current_thread_name());
     // No writer will flush later: the bytes go to the system now.
-    d.flush_written_sinks();
+    d.flush_all(false);
   } catch (...) {
     report_error("a record could not be written synchronously");
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,33 +21,60 @@ namespace jot::detail {
 
 class queue_set;
 
+// Decodes a record, renders it once per distinct formatter and hands the
+// lines to the logger's sinks, each under its lock. The writer's instance
+// (the_dispatcher(), consumer role) also keeps the list of sinks to flush;
+// a thread logging in delivery::sync mode has an instance of its own
+// (caller_dispatcher()), which hands such sinks to the writer's list.
 class dispatcher {
  public:
-  // A record (or indirect entry) taken from a ring; frees an indirect
-  // record's heap copy.
+  explicit dispatcher(bool writer) noexcept : writer_(writer) {}
+
+  // Consumer role: a record (or indirect entry) taken from a ring; frees an
+  // indirect record's heap copy. Its time comes from the ring's ticks.
   void process(const record_header& entry, std::uint64_t thread_id, std::string_view thread_name);
 
-  // Flushes the sinks written since their last flush.
-  void flush_written_sinks() noexcept;
+  // A whole record, stamped `time_ns` (nanoseconds since the Unix epoch).
+  void emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
+            std::string_view thread_name);
+
+  // Consumer role: flushes the sinks whose policy says so now (`idle`: the
+  // rings are empty), and makes owed syncs that are due.
+  void service(bool idle) noexcept;
+  // Consumer role: flushes every sink holding unflushed records, and
+  // syncs those whose policy syncs (jot::flush(), shutdown: `sync_now`).
+  void flush_all(bool sync_now) noexcept;
 
   // Writes "N records dropped from thread T since S" to the sinks of `lg`,
   // as a record of that thread, at `ticks`.
   void warn_dropped(const logger& lg, std::uint64_t count, std::int64_t since_ns,
                     std::uint64_t ticks, std::uint64_t thread_id, std::string_view thread_name);
 
- private:
-  void emit(const record_header& rec, std::uint64_t ticks, std::uint64_t thread_id,
-            std::string_view thread_name);
+  // Renders the message of a whole record into `out` (the caller's half of
+  // delivery::async_eager); also decodes its fields. False if the record's
+  // bytes did not match its call site (the message then says so).
+  bool render_message(const record_header& rec, fmt::memory_buffer& out) noexcept;
+  std::span<const field> fields() const noexcept { return decoder_.fields(); }
 
+ private:
+  void take_pending();
+  void visit_listed(bool idle, bool flush, bool sync_now) noexcept;
+
+  bool writer_;
   fmt::memory_buffer message_;
   record_decoder decoder_;
   // Lines rendered for the current record, one per distinct formatter.
   std::vector<std::pair<formatter*, std::string>> lines_;
   std::size_t lines_used_ = 0;
-  std::vector<sink*> written_;
+  // Writer: the sinks holding unflushed records or owing a sync.
+  std::vector<sink*> listed_;
 };
 
 dispatcher& the_dispatcher() noexcept;
+
+// The calling thread's own dispatcher (delivery::sync and async_eager), or
+// nullptr if it cannot be made. Freed when the thread exits.
+dispatcher* caller_dispatcher() noexcept;
 
 // Writes every record the rings hold, on the calling thread, which must
 // hold the consumer lock (no writer running).

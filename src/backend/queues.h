@@ -62,7 +62,8 @@ struct thread_queue {
   std::atomic<std::uint64_t> growths{0};
   std::atomic<std::uint64_t> ring_bytes{0};  // the producer's ring's capacity now
   // The most bytes seen waiting in the thread's rings: sampled by the
-  // consumer at each poll, and a whole ring when a call found it full.
+  // consumer at each poll and each time it gives space back, and a whole
+  // ring when a call found it full.
   std::atomic<std::uint64_t> high_water{0};
   std::uint64_t registered_ticks = 0;    // set before the queue is registered
   std::int64_t last_drop_report_ns = 0;  // consumer-private: the "since" of the next report
@@ -168,7 +169,10 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     q.bytes.store(q.bytes.load(std::memory_order_relaxed) + h.size, std::memory_order_relaxed);
     byte_ring& r = *q.ring;
     r.pop(h.size);
-    if (r.unpublished() >= r.capacity() / 4) r.publish();
+    if (r.unpublished() >= r.capacity() / 4) {
+      r.publish();
+      q.note_fill();
+    }
   };
   std::size_t n = 0;
   if (heap_.size() == 1) {

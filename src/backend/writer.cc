@@ -88,6 +88,9 @@ void run_writer() {
   wall_clock& clock = the_wall_clock();
   clock.calibrate();
   const std::uint64_t margin = clock.ticks_for_ns(ordering_margin_ns);
+  // How often time-based flush policies are looked at while busy.
+  const std::uint64_t service_period = clock.ticks_for_ns(1'000'000);
+  std::uint64_t next_service = 0;
   queue_set& queues = the_queues();
   dispatcher& d = the_dispatcher();
   const auto emit = [&d](const record_header& h, const thread_queue& q) {
@@ -128,8 +131,13 @@ void run_writer() {
     const std::size_t n = queues.drain(upto, batch_records, emit);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
-      d.flush_written_sinks();
+      d.flush_all(true);
       complete_flushes(flush_request);
+    }
+    if (now >= next_service) {
+      // Flush policies by time (flush_policy::every, fsync_every).
+      next_service = now + service_period;
+      d.service(false);
     }
     if (n > 0) {
       idle_rounds = 0;
@@ -151,8 +159,9 @@ void run_writer() {
       continue;
     }
 
-    // Idle: hand buffered bytes to the system, keep the clock honest, back off.
-    d.flush_written_sinks();
+    // Idle: hand buffered bytes to the system (as the sinks' policies
+    // say), keep the clock honest, back off.
+    d.service(true);
     clock.resync(now);
     working.unlock();
     if (w.flush_pending.load(std::memory_order_acquire)) {
@@ -174,7 +183,7 @@ void run_writer() {
 
   {
     const std::lock_guard<std::mutex> working(fork_mutex());
-    d.flush_written_sinks();
+    d.flush_all(true);
   }
   std::uint64_t requested = 0;
   {
@@ -197,7 +206,7 @@ void prepare_fork() noexcept {
   if (w.state.load() == life::running) {
     fork_mutex().lock();
     fork_paused = true;
-    the_dispatcher().flush_written_sinks();
+    the_dispatcher().flush_all(false);
   }
 }
 
@@ -364,7 +373,7 @@ void flush() noexcept {
     const detail::consumer_role_scope role;
     detail::drain_all_here();
     detail::dispatcher& d = detail::the_dispatcher();
-    d.flush_written_sinks();
+    d.flush_all(true);
   } catch (...) {
     report_error("flush failed");
   }

@@ -52,6 +52,20 @@ class file_sink_impl final : public sink {
     out_.drain();
   }
 
+  // fdatasync: the data and what is needed to read it back (the size),
+  // not the times. A failure is reported once until a sync succeeds.
+  void sync() override {
+    if (out_.fd() < 0) return;
+    if (::fdatasync(out_.fd()) == 0) {
+      sync_errno_ = 0;
+      return;
+    }
+    const int e = errno;
+    if (e == sync_errno_) return;
+    sync_errno_ = e;
+    report_error(fmt::format("file {}: cannot sync to disk: {}", path_, detail::error_text(e)));
+  }
+
  private:
   bool open() {
     last_attempt_ns_ = detail::monotonic_ns();
@@ -119,6 +133,7 @@ class file_sink_impl final : public sink {
   std::int64_t last_replace_check_ns_ = 0;
   dev_t dev_ = 0;
   ino_t ino_ = 0;
+  int sync_errno_ = 0;
   detail::fd_writer out_;
 };
 

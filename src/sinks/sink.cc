@@ -1,9 +1,101 @@
 #include "jot/sink.h"
 
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "platform/clock.h"
+#include "sinks/sink_control.h"
+
 namespace jot {
 
-sink::sink(std::shared_ptr<formatter> f) : formatter_(f ? std::move(f) : pattern_formatter()) {}
+sink::sink(std::shared_ptr<formatter> f)
+    : formatter_(f ? std::move(f) : pattern_formatter()),
+      control_(std::make_unique<detail::sink_control>()) {}
 
 sink::~sink() = default;
 
+void sink::set_flush_policy(const flush_policy& p) {
+  const std::lock_guard<std::mutex> lk(control_->mu);
+  control_->policy = p;
+}
+
+flush_policy sink::get_flush_policy() const {
+  const std::lock_guard<std::mutex> lk(control_->mu);
+  return control_->policy;
+}
+
 }  // namespace jot
+
+namespace jot::detail {
+
+namespace {
+
+std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
+}
+
+void call_flush(sink& s) noexcept {
+  try {
+    s.flush();
+  } catch (const std::exception& e) {
+    report_error(fmt::format("a sink threw from flush(): {}", e.what()));
+  } catch (...) {
+    report_error("a sink threw from flush()");
+  }
+}
+
+void call_sync(sink& s, sink_control& c, std::int64_t now_ns) noexcept {
+  c.sync_owed = false;
+  c.last_sync_ns = now_ns;
+  try {
+    s.sync();
+  } catch (const std::exception& e) {
+    report_error(fmt::format("a sink threw from sync(): {}", e.what()));
+  } catch (...) {
+    report_error("a sink threw from sync()");
+  }
+}
+
+}  // namespace
+
+bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_view line) {
+  s.write(rec, line);
+  if (c.unflushed++ == 0) c.unflushed_since_ns = monotonic_ns();
+  const flush_policy& p = c.policy;
+  if ((p.every_records != 0 && c.unflushed >= p.every_records) ||
+      (p.at_level != level::off && rec.lvl >= p.at_level)) {
+    flush_locked(s, c, false);
+  }
+  return !c.listed && c.needs_care();
+}
+
+void flush_locked(sink& s, sink_control& c, bool sync_now) {
+  const bool had_records = c.unflushed != 0;
+  if (had_records) {
+    c.unflushed = 0;
+    call_flush(s);
+  }
+  const flush_policy& p = c.policy;
+  if (p.fsync == fsync_policy::never) return;
+  if (!had_records && !c.sync_owed) return;
+  const std::int64_t now = monotonic_ns();
+  if (p.fsync == fsync_policy::every_flush || sync_now ||
+      now - c.last_sync_ns >= ns_of(p.fsync_every)) {
+    call_sync(s, c, now);
+  } else {
+    c.sync_owed = true;
+  }
+}
+
+void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle) {
+  const flush_policy& p = c.policy;
+  if (c.unflushed != 0 &&
+      ((idle && p.on_idle) ||
+       (p.every.count() > 0 && now_ns - c.unflushed_since_ns >= ns_of(p.every)))) {
+    flush_locked(s, c, false);
+  }
+  if (c.sync_owed && now_ns - c.last_sync_ns >= ns_of(p.fsync_every)) call_sync(s, c, now_ns);
+}
+
+}  // namespace jot::detail

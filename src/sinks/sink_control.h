@@ -1,0 +1,48 @@
+// A sink's lock and flush bookkeeping (see jot::flush_policy). Everything
+// here is used under the sink's lock, by whoever writes: the writer
+// thread, a thread logging in delivery::sync mode, or a thread writing
+// after shutdown.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string_view>
+
+#include "jot/record.h"
+#include "jot/sink.h"
+
+namespace jot::detail {
+
+struct sink_control {
+  std::mutex mu;
+  flush_policy policy;
+  std::uint64_t unflushed = 0;          // records written since the last flush
+  std::int64_t unflushed_since_ns = 0;  // monotonic time of the first of them
+  std::int64_t last_sync_ns = 0;        // monotonic time of the last sync
+  bool sync_owed = false;               // flushed bytes wait for a sync (fsync interval)
+  // In the writer's list of sinks to look after (or on its way there):
+  // true whenever unflushed > 0 or sync_owed.
+  bool listed = false;
+
+  static sink_control& of(sink& s) noexcept { return *s.control_; }
+
+  bool needs_care() const noexcept { return unflushed != 0 || sync_owed; }
+};
+
+// Writes one rendered record and applies the policy's record-count and
+// level rules. Returns true if the sink must now be put in the writer's
+// list (it holds unflushed bytes or owes a sync and is not listed yet);
+// the caller lists it and sets `listed`.
+bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_view line);
+
+// Flushes the sink if it holds unflushed records, then syncs as the policy
+// says; `sync_now`: jot::flush() or shutdown, which make an owed or
+// interval sync at once.
+void flush_locked(sink& s, sink_control& c, bool sync_now);
+
+// The writer's periodic look: flushes a sink whose oldest unflushed
+// record is older than policy.every (or, when `idle`, one with on_idle),
+// and makes an owed sync whose time has come.
+void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle);
+
+}  // namespace jot::detail
