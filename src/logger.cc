@@ -92,6 +92,23 @@ void logger::set_backpressure(backpressure b, backpressure at_max) noexcept {
   }
 }
 
+void logger::set_delivery(delivery d) noexcept {
+  const std::uint32_t bits = d == delivery::sync          ? detail::state_direct
+                             : d == delivery::async_eager ? detail::state_eager
+                                                          : 0;
+  std::uint32_t s = state_.load(std::memory_order_relaxed);
+  while (!state_.compare_exchange_weak(s, (s & ~detail::state_delivery_mask) | bits,
+                                       std::memory_order_relaxed)) {
+  }
+}
+
+delivery logger::get_delivery() const noexcept {
+  const std::uint32_t s = state_.load(std::memory_order_relaxed);
+  if ((s & detail::state_direct) != 0) return delivery::sync;
+  if ((s & detail::state_eager) != 0) return delivery::async_eager;
+  return delivery::async;
+}
+
 void logger::set_state_flags(std::uint32_t flags) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
   while (!state_.compare_exchange_weak(s, (s & ~detail::state_sync) | flags,

@@ -43,6 +43,25 @@ enum class backpressure : std::uint8_t {
   grow,
 };
 
+/// Where a logger's records are formatted and written (see
+/// logger::set_delivery()). The same calls give the same output in each.
+enum class delivery : std::uint8_t {
+  /// The call copies the arguments into its thread's ring; the writer
+  /// thread formats and writes them. The fastest call. The default.
+  async,
+  /// The call formats the message (and decodes the fields) and puts the
+  /// text and the field values in the ring; the writer thread renders the
+  /// line and writes it. The call costs a formatting; the arguments need
+  /// not be copyable into the ring as they are.
+  async_eager,
+  /// The call formats and writes the record itself, under each sink's
+  /// lock, and returns once the sinks have it (flushed as their policies
+  /// say). No ring, no waiting for the writer; the caller pays for the
+  /// I/O. Records of a sync logger may reach a sink before earlier records
+  /// of async loggers still on their way to the same sink.
+  sync,
+};
+
 /// What jot::start() accepts. Every field has a working default.
 struct options {
   /// Bytes of each thread's ring (rounded up to a power of two, at least

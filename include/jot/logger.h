@@ -44,6 +44,12 @@ inline constexpr std::uint32_t state_grow = 0x800u;          // backpressure::gr
 inline constexpr std::uint32_t state_drop_at_max = 0x1000u;  // grow, then drop
 inline constexpr std::uint32_t state_backpressure_mask =
     state_own_backpressure | state_drop | state_grow | state_drop_at_max;
+// delivery::async_eager and delivery::sync.
+inline constexpr std::uint32_t state_eager = 0x2000u;
+inline constexpr std::uint32_t state_direct = 0x4000u;
+inline constexpr std::uint32_t state_delivery_mask = state_eager | state_direct;
+// Any of these sends a call off the hot path.
+inline constexpr std::uint32_t state_not_ring = state_sync | state_delivery_mask;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
 // see context.h. Constant-initialised like tls_ring.
@@ -257,6 +263,11 @@ class logger {
            (state_.load(std::memory_order_relaxed) & detail::state_level_mask);
   }
 
+  /// Where this logger's records are formatted and written. May be
+  /// changed at any time; a call uses the mode it sees when it starts.
+  void set_delivery(delivery d) noexcept;
+  delivery get_delivery() const noexcept;
+
   // Used by the JOT_* macros: the whole state word in one load.
   std::uint32_t state() const noexcept { return state_.load(std::memory_order_relaxed); }
 
@@ -353,7 +364,7 @@ inline void log_encoded(const logger& lg, std::string_view bound, const call_sit
     // Read again now that the arguments are evaluated: shutdown() may
     // have begun meanwhile.
     const std::uint32_t now_state = lg.state();
-    if ((now_state & state_sync) == 0 && size <= ring->max_entry()) [[likely]] {
+    if ((now_state & state_not_ring) == 0 && size <= ring->max_entry()) [[likely]] {
       if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
         write_header(entry, size, site, &lg, context != 0 ? record_has_context : 0);
         std::byte* p = entry + sizeof(record_header);

@@ -64,6 +64,21 @@ std::size_t configured_ring_max_bytes() noexcept;
 // started again meanwhile (the caller then uses its ring).
 bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
+// The ring path of a log call (src/frontend/submit.cc): puts the entry in
+// the calling thread's ring, as the logger's backpressure says, or writes
+// it synchronously after shutdown.
+void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept;
+
+// delivery::sync (src/frontend/delivery.cc): formats and writes the entry
+// on the calling thread, under each sink's lock. False if this thread
+// cannot do so now (it is already rendering, or holds the consumer role):
+// the call then goes through the ring.
+bool write_direct(const logger& lg, std::byte* entry, std::size_t size) noexcept;
+
+// delivery::async_eager: renders the message here and enqueues a record
+// carrying it and the field values. False as write_direct().
+bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept;
+
 // Marks every logger, present and future, synchronous (after shutdown) or
 // asynchronous again (start after shutdown). In src/logger.cc.
 void set_all_loggers_sync(bool sync) noexcept;

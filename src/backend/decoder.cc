@@ -926,7 +926,49 @@ bool record_decoder::decode(const record_header& rec, fmt::memory_buffer& messag
       p += std::size_t{b} + s;
     }
   }
+  if ((rec.flags & record_preformatted) != 0) {
+    return decode_preformatted(rec, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+  }
   return decode(*rec.site, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+}
+
+bool record_decoder::decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
+                                         std::span<const std::byte> scope,
+                                         std::span<const std::byte> rest,
+                                         fmt::memory_buffer& message) noexcept {
+  const call_site& site = *rec.site;
+  const std::size_t start = message.size();
+  args_.clear();
+  values_.clear();
+  pending_.clear();
+  fields_.clear();
+  scratch_.clear();
+  text_fixups_.clear();
+  try {
+    std::uint32_t len = 0;
+    std::uint32_t args_len = 0;
+    if (rest.size() >= 8) {
+      std::memcpy(&len, rest.data(), 4);
+      std::memcpy(&args_len, rest.data() + 4, 4);
+    }
+    if (rest.size() < 8 || rest.size() - 8 < std::size_t{len} + args_len) {
+      append_fallback(message, start, site, " [jot: record bytes do not match the call site]");
+      return false;
+    }
+    const auto* text = reinterpret_cast<const char*>(rest.data() + 8);
+    message.append(text, text + len);
+    const std::span<const std::byte> args = rest.subspan(8 + std::size_t{len}, args_len);
+    bool ok = walk_context(bound, field_origin::bound);
+    ok = walk_context(scope, field_origin::scope) && ok;
+    if ((rec.flags & record_message_only) == 0) ok = walk_args(site, args) && ok;
+    finish_fields();
+    if (ok) return true;
+    const std::string_view note = " [jot: fields are damaged]";
+    message.append(note.data(), note.data() + note.size());
+  } catch (...) {
+    fields_.clear();
+  }
+  return false;
 }
 
 }  // namespace jot::detail

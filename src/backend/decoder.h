@@ -86,6 +86,11 @@ class record_decoder {
     field_origin origin;
   };
 
+  // A record whose message the caller rendered (delivery::async_eager):
+  // the message is copied, the fields decoded. `rest` follows the context.
+  bool decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
+                           std::span<const std::byte> scope, std::span<const std::byte> rest,
+                           fmt::memory_buffer& message) noexcept;
   const plan& plan_for(const call_site& site);
   bool walk_args(const call_site& site, std::span<const std::byte> args);
   bool walk_context(std::span<const std::byte> bytes, field_origin origin);

@@ -72,9 +72,21 @@ class dispatcher {
 
 dispatcher& the_dispatcher() noexcept;
 
-// The calling thread's own dispatcher (delivery::sync and async_eager), or
-// nullptr if it cannot be made. Freed when the thread exits.
-dispatcher* caller_dispatcher() noexcept;
+// What a thread needs to render on its own (delivery::sync and
+// async_eager): made on first use, freed when the thread exits.
+struct caller_state {
+  dispatcher d{false};
+  fmt::memory_buffer message;
+  std::vector<std::uint64_t> entry;  // an async_eager record, 8-byte aligned
+  std::uint64_t thread_id = 0;
+  std::string thread_name;
+  // Rendering now: a log call made meanwhile (by a formatter, a sink or a
+  // deferred user type) goes through the ring instead.
+  bool busy = false;
+};
+
+// The calling thread's state, or nullptr if it cannot be made.
+caller_state* this_caller() noexcept;
 
 // Writes every record the rings hold, on the calling thread, which must
 // hold the consumer lock (no writer running).

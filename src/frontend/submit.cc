@@ -201,7 +201,7 @@ void forget_thread_ring_after_fork() noexcept {
   if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
 }
 
-void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {
+void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
   if (entry == nullptr) {
     report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,
                              lg.name()));
@@ -242,6 +242,17 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
     // False only if jot was started again meanwhile: then the ring again.
     if (write_sync(lg, entry, size)) return;
   }
+}
+
+void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {
+  const std::uint32_t state = lg.state();
+  if (entry != nullptr && (state & state_sync) == 0 && (state & state_delivery_mask) != 0) {
+    if ((state & state_direct) != 0 ? write_direct(lg, entry, size)
+                                    : submit_eager(lg, entry, size)) {
+      return;
+    }
+  }
+  enqueue(lg, entry, size);
 }
 
 }  // namespace jot::detail

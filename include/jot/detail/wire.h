@@ -117,6 +117,11 @@ enum class record_kind : std::uint8_t {
 // The header is followed by u32 bound bytes, u32 scope bytes and those
 // bytes (self-describing fields, see context.h), then the arguments.
 inline constexpr std::uint8_t record_has_context = 1;
+// delivery::async_eager: the message was rendered on the caller. After the
+// context section: u32 message length, u32 argument bytes, the message,
+// then the arguments (for their fields; none if record_message_only).
+inline constexpr std::uint8_t record_preformatted = 2;
+inline constexpr std::uint8_t record_message_only = 4;
 
 struct record_header {
   std::uint32_t size;  // bytes of this entry including the header
