@@ -41,7 +41,7 @@ namespace {
 constexpr std::string_view usage =
     "usage: jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]\n"
     "                          [--producer-cpu C] [--backend-cpu C] [--only "
-    "jot,jot_kv,jot_bound,spdlog_async,...]\n"
+    "jot,jot_kv,jot_bound,jot_drop,jot_grow,jot_async_eager,jot_sync,spdlog_async,...]\n"
     "                          [--show-slow NS] [--no-settle] [--csv FILE]\n";
 
 struct config {
@@ -143,8 +143,10 @@ void finish(result& r, const std::string& path, const config& cfg, samples& s,
 }
 
 // variant: "jot" (the plain call), "jot_named" (the same call with named
-// placeholders), "jot_kv" (plus two jot::kv fields) or "jot_bound" (on a
-// logger with two bound fields).
+// placeholders), "jot_kv" (plus two jot::kv fields), "jot_bound" (on a
+// logger with two bound fields), or the plain call with backpressure drop
+// or grow ("jot_drop", "jot_grow") or delivered eagerly or synchronously
+// ("jot_async_eager", "jot_sync").
 result run_jot(const config& cfg, const bench::temp_dir& dir, const bench::tick_clock& clk,
                std::uint64_t pause, const char* variant) {
   result r{variant, {}, 0, 0, 0, {}, {}};
@@ -156,6 +158,11 @@ result run_jot(const config& cfg, const bench::temp_dir& dir, const bench::tick_
   jot::file_options fo;
   fo.truncate = true;
   jot::logger& lg = jot::make_logger(std::string(v), {jot::file_sink(path, fo)}, jot::level::info);
+  // The same plain call under another backpressure or delivery mode.
+  if (v == "jot_drop") lg.set_backpressure(jot::backpressure::drop);
+  if (v == "jot_grow") lg.set_backpressure(jot::backpressure::grow);
+  if (v == "jot_async_eager") lg.set_delivery(jot::delivery::async_eager);
+  if (v == "jot_sync") lg.set_delivery(jot::delivery::sync);
   const jot::bound_logger bound =
       lg.with(jot::kv("request_id", 12345), jot::kv("user", std::string_view("client-b")));
   const auto flush = [] { jot::flush(); };
@@ -289,7 +296,8 @@ int main(int argc, char** argv) {
 
   bench::temp_dir dir;
   std::vector<result> results;
-  for (const char* variant : {"jot", "jot_named", "jot_kv", "jot_bound"}) {
+  for (const char* variant : {"jot", "jot_named", "jot_kv", "jot_bound", "jot_drop", "jot_grow",
+                              "jot_async_eager", "jot_sync"}) {
     if (bench::selected(cfg.only, variant))
       results.push_back(run_jot(cfg, dir, clk, pause, variant));
   }

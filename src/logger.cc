@@ -1,6 +1,7 @@
 // Loggers, their registry, and error reporting.
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/immortal.h"
+#include "sinks/sink_control.h"
 
 namespace jot {
 
@@ -201,6 +203,34 @@ void set_all_loggers_sync(bool sync) noexcept {
   const std::lock_guard<std::mutex> lk(r.mu);
   r.sync = sync;
   for (auto& l : r.loggers) l->set_state_flags(sync ? state_sync : 0);
+}
+
+namespace {
+// The sinks locked by lock_sinks_for_fork(), each once.
+std::vector<sink*> fork_locked_sinks;
+}  // namespace
+
+void lock_sinks_for_fork() noexcept {
+  registry& r = reg();
+  const std::lock_guard<std::mutex> lk(r.mu);
+  try {
+    for (const auto& l : r.loggers) {
+      for (const auto& s : l->sinks()) {
+        if (std::find(fork_locked_sinks.begin(), fork_locked_sinks.end(), s.get()) ==
+            fork_locked_sinks.end()) {
+          fork_locked_sinks.push_back(s.get());
+        }
+      }
+    }
+  } catch (...) {
+    // Out of memory: the sinks not listed stay unlocked.
+  }
+  for (sink* s : fork_locked_sinks) sink_control::of(*s).mu.lock();
+}
+
+void unlock_sinks_after_fork() noexcept {
+  for (sink* s : fork_locked_sinks) sink_control::of(*s).mu.unlock();
+  fork_locked_sinks.clear();
 }
 
 void reset_locks_after_fork() noexcept {

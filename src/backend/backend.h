@@ -83,6 +83,12 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
 // asynchronous again (start after shutdown). In src/logger.cc.
 void set_all_loggers_sync(bool sync) noexcept;
 
+// Around fork(): every sink's lock is taken before (so no thread writing
+// in sync mode is mid-write) and released after, in parent and child
+// alike. In src/logger.cc.
+void lock_sinks_for_fork() noexcept;
+void unlock_sinks_after_fork() noexcept;
+
 // In a child after fork(): rebuild the registry's and the error handler's
 // locks (in src/logger.cc). (forget_queues_after_fork() is in queues.h.)
 void reset_locks_after_fork() noexcept;

@@ -115,6 +115,11 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   }
 }
 
+void reset_pending_after_fork() noexcept {
+  // A thread of the parent may have held it; the list itself stays valid.
+  ::new (&pending().mu) std::mutex;
+}
+
 void dispatcher::take_pending() {
   pending_sinks& p = pending();
   if (!p.any.load(std::memory_order_acquire)) return;

@@ -88,6 +88,10 @@ struct caller_state {
 // The calling thread's state, or nullptr if it cannot be made.
 caller_state* this_caller() noexcept;
 
+// In a child after fork(): rebuilds the lock of the list of sinks threads
+// in sync mode hand to the writer.
+void reset_pending_after_fork() noexcept;
+
 // Writes every record the rings hold, on the calling thread, which must
 // hold the consumer lock (no writer running).
 void drain_all_here();

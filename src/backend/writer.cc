@@ -49,7 +49,9 @@ struct writer_state {
   std::uint64_t flush_completed = 0;
   std::uint64_t flush_target = 0;
   std::atomic<bool> flush_pending{false};
-  bool room_wanted = false;  // a producer found its ring full
+  // A producer found its ring full. Set without the lock, so a thread that
+  // keeps finding its ring full (drop mode) pays for one wake-up only.
+  std::atomic<bool> room_wanted{false};
   std::atomic<std::size_t> ring_bytes{options{}.ring_bytes};
   std::atomic<std::uint32_t> when_full{0};  // state bits for options::on_full and at_max
   std::atomic<std::size_t> ring_max_bytes{options{}.ring_max_bytes};
@@ -174,9 +176,9 @@ void run_writer() {
     }
     sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
     std::unique_lock<std::mutex> lk(w.mu);
-    w.wake.wait_for(lk, sleep, [&w] { return w.stop || w.room_wanted || w.flush_pending.load(); });
-    if (w.room_wanted) {
-      w.room_wanted = false;
+    w.wake.wait_for(lk, sleep,
+                    [&w] { return w.stop || w.room_wanted.load() || w.flush_pending.load(); });
+    if (w.room_wanted.exchange(false)) {
       sleep = std::chrono::microseconds{0};
     }
   }
@@ -208,10 +210,12 @@ void prepare_fork() noexcept {
     fork_paused = true;
     the_dispatcher().flush_all(false);
   }
+  lock_sinks_for_fork();
 }
 
 void parent_after_fork() noexcept {
   writer_state& w = ws();
+  unlock_sinks_after_fork();
   if (fork_paused) {
     fork_paused = false;
     fork_mutex().unlock();
@@ -221,6 +225,7 @@ void parent_after_fork() noexcept {
 
 void child_after_fork() noexcept {
   writer_state& w = ws();
+  unlock_sinks_after_fork();  // taken by this thread, which the child keeps
   fork_paused = false;
   ::new (&w.life_mu) std::mutex;
   ::new (&w.mu) std::mutex;
@@ -230,12 +235,13 @@ void child_after_fork() noexcept {
   ::new (&consumer_mutex()) std::mutex;
   ::new (&w.thread) std::thread;  // the parent's writer is not in this process
   w.stop = false;
-  w.room_wanted = false;
+  w.room_wanted.store(false);
   w.flush_requested = w.flush_completed = w.flush_target = 0;
   w.flush_pending.store(false);
   if (w.state.load() == life::running) w.state.store(life::never_started);
   forget_queues_after_fork();
   reset_locks_after_fork();
+  reset_pending_after_fork();
 }
 
 void start_locked(const options& opts) {
@@ -309,8 +315,10 @@ std::uint32_t when_full(const logger& lg) noexcept {
 void wake_writer_for_room() noexcept {
   writer_state& w = ws();
   {
+    // Already asked, and the writer has not woken since.
+    if (w.room_wanted.exchange(true)) return;
+    // Taking the lock orders the flag before the writer's next look at it.
     const std::lock_guard<std::mutex> lk(w.mu);
-    w.room_wanted = true;
   }
   w.wake.notify_one();
 }

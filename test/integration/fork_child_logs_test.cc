@@ -81,4 +81,48 @@ TEST(fork_child_logs, parent_and_child_records_each_once) {
                              << "'";
 }
 
+TEST(fork_child_logs, forks_amid_sync_mode_writes) {
+#ifdef JOT_TEST_UNDER_TSAN
+  GTEST_SKIP() << "as above";
+#endif
+  // Threads write in sync mode (on their side, under the sink's lock)
+  // while the main thread forks again and again: no child inherits a sink
+  // locked or halfway through a line.
+  const std::string path = jot::test::temp_path("fork-sync.log");
+  auto& log = jot::make_logger(
+      "fork-sync", {jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
+  log.set_delivery(jot::delivery::sync);
+  constexpr int per_thread = 20'000;
+  constexpr int forks = 20;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 2; ++t) {
+    pool.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) JOT_INFO(log, "parent t{} {}", t, i);
+    });
+  }
+  for (int f = 0; f < forks; ++f) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      JOT_INFO(log, "child {}", f);
+      jot::flush();
+      std::_Exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "child died: " << status;
+  }
+  for (auto& th : pool) th.join();
+  jot::flush();
+  std::map<std::string, int> count;
+  for (const auto& line : jot::test::read_lines(path)) ++count[line];
+  for (int f = 0; f < forks; ++f) EXPECT_EQ(count[fmt::format("child {}", f)], 1);
+  for (int t = 0; t < 2; ++t) {
+    for (int i = 0; i < per_thread; ++i) {
+      ASSERT_EQ(count[fmt::format("parent t{} {}", t, i)], 1) << t << " " << i;
+    }
+  }
+  EXPECT_EQ(count.size(), std::size_t{forks + 2 * per_thread});
+}
+
 }  // namespace
