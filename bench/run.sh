@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds jot's benchmarks (Release) and runs them all.
 #
-#   bench/run.sh           the full run (about 20 s on two cores, plus the build)
+#   bench/run.sh           the full run (about 30 s on two cores, plus the build)
 #   bench/run.sh --quick   fewer calls, records and messages
 #
 # Results: bench/results/latest.csv (one row per benchmark and contender)
@@ -34,8 +34,10 @@ txt=$results_dir/latest.txt
 
 if ((quick)); then
   calls=20000 records=1000000 ring_calls=200000 ring_msgs=5000000 ring_repeat=3 idle_seconds=2 render_seconds=0.2
+  burst=200000
 else
   calls=100000 records=4000000 ring_calls=1000000 ring_msgs=20000000 ring_repeat=3 idle_seconds=5 render_seconds=0.5
+  burst=1000000
 fi
 
 step() { printf '\n[%s] %s\n' "$1" "$2"; }
@@ -54,7 +56,7 @@ quiet() {
 }
 
 # --- 1. dependencies ---------------------------------------------------------
-step 1/9 "checking build dependencies"
+step 1/10 "checking build dependencies"
 if [[ ${JOT_BENCH_SKIP_DEPS:-0} == 1 ]]; then
   echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
 elif command -v dpkg >/dev/null 2>&1; then
@@ -81,12 +83,12 @@ else
 fi
 
 # --- 2. configure and build ----------------------------------------------------
-step 2/9 "configuring a Release build in $build_dir"
+step 2/10 "configuring a Release build in $build_dir"
 quiet cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCH=ON
-step 3/9 "building the benchmarks"
+step 3/10 "building the benchmarks"
 quiet cmake --build "$build_dir" --target jot_bench_hot_path jot_bench_throughput jot_bench_ring \
-  jot_bench_idle_cpu jot_bench_render
+  jot_bench_idle_cpu jot_bench_render jot_bench_overload
 
 # --- 3. run --------------------------------------------------------------------
 mkdir -p "$results_dir"
@@ -138,17 +140,21 @@ run_bench() {
   fi
 }
 
-step 4/9 "hot path latency: $calls calls per contender, fenced timer (lfence, rdtsc, lfence)"
+step 4/10 "hot path latency: $calls calls per contender, fenced timer (lfence, rdtsc, lfence)"
 run_bench jot_bench_hot_path --calls "$calls"
-step 5/9 "hot path latency: $calls calls per contender, plain rdtsc timer (as other loggers' benchmarks)"
+step 5/10 "hot path latency: $calls calls per contender, plain rdtsc timer (as other loggers' benchmarks)"
 run_bench jot_bench_hot_path --calls "$calls" --timer plain
-step 6/9 "throughput: $records records per contender"
+step 6/10 "throughput: $records records per contender"
 run_bench jot_bench_throughput --records "$records"
-step 7/9 "ring: $ring_calls timed pushes, then $ring_msgs messages x $ring_repeat per contender"
+step 7/10 "ring: $ring_calls timed pushes, then $ring_msgs messages x $ring_repeat per contender"
 run_bench jot_bench_ring --calls "$ring_calls" --msgs "$ring_msgs" --repeat "$ring_repeat"
-step 8/9 "rendering: text, JSON lines and logfmt on the same record, writer side"
+step 8/10 "rendering: text, JSON lines and logfmt on the same record, writer side"
 run_bench jot_bench_render --seconds "$render_seconds"
-step 9/9 "idle cost: ${idle_seconds} s with nothing logged"
+step 9/10 "overload: a burst of $burst records into a 64 KiB ring, sink 1 us per record, per backpressure mode"
+for mode in block drop grow; do
+  run_bench jot_bench_overload --mode "$mode" --records "$burst"
+done
+step 10/10 "idle cost: ${idle_seconds} s with nothing logged"
 echo | tee -a "$txt"
 if ! "$build_dir/bench/jot_bench_idle_cpu" --seconds "$idle_seconds" 2>&1 | tee -a "$txt"; then
   failed+=(jot_bench_idle_cpu)
@@ -173,6 +179,7 @@ fi
     $1 == "ring_latency"        { rl[++nr] = sprintf("  %-18s %8s %8s %9s", $2, ns($5), ns($7), ns($8)) }
     $1 == "ring_throughput"     { rt[$2] = $10; rorder[++nq] = $2 }
     $1 == "render"              { rr[$2] = $10; rdorder[++nd] = $2 }
+    $1 ~ /^overload_/           { ov[++no] = sprintf("  %-18s %8s %8s %9s %10s", substr($1, 10), ns($5), ns($7), ns($8), ns($9)) }
     END {
       if (nh) {
         printf "log call latency on the caller (ns, timer included: fenced = lfence+rdtsc, plain = rdtsc)\n  %-18s %-7s %8s %8s %9s %9s\n", "contender", "timer", "p50", "p99", "p99.9", "max"
@@ -190,6 +197,10 @@ fi
         printf "\nrendering on the writer (records/s, one formatter, no I/O)\n"
         for (i = 1; i <= nd; i++) printf "  %-18s %14s\n", rdorder[i], rate(rr[rdorder[i]])
         if (rr["text"] > 0 && rr["json"] > 0) printf "  json / text: %.2f\n", rr["json"] / rr["text"]
+      }
+      if (no) {
+        printf "\noverload: caller latency (ns) during a burst far larger than the ring\n  %-18s %8s %8s %9s %10s\n", "mode", "p50", "p99", "p99.9", "max"
+        for (i = 1; i <= no; i++) print ov[i]
       }
       if (nq) {
         printf "\nring throughput, 64-byte messages\n"
