@@ -121,7 +121,8 @@ struct stats_snapshot {
 };
 
 /// The counts, in total (threads that have exited included) and per
-/// thread. Records written synchronously (after shutdown) are not counted.
+/// thread. Records written on the calling thread (after shutdown, or by a
+/// logger in delivery::sync) pass through no ring and are not counted.
 stats_snapshot stats();
 
 /// Starts the writer thread with these options. Logging starts jot lazily
