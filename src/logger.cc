@@ -211,21 +211,31 @@ std::vector<sink*> fork_locked_sinks;
 }  // namespace
 
 void lock_sinks_for_fork() noexcept {
-  registry& r = reg();
-  const std::lock_guard<std::mutex> lk(r.mu);
-  try {
-    for (const auto& l : r.loggers) {
-      for (const auto& s : l->sinks()) {
-        if (std::find(fork_locked_sinks.begin(), fork_locked_sinks.end(), s.get()) ==
-            fork_locked_sinks.end()) {
-          fork_locked_sinks.push_back(s.get());
+  {
+    // The list is copied, and the registry's lock let go, before any sink
+    // lock is taken: a thread holding a sink's lock may want the registry.
+    registry& r = reg();
+    const std::lock_guard<std::mutex> lk(r.mu);
+    try {
+      for (const auto& l : r.loggers) {
+        for (const auto& s : l->sinks()) {
+          if (std::find(fork_locked_sinks.begin(), fork_locked_sinks.end(), s.get()) ==
+              fork_locked_sinks.end()) {
+            fork_locked_sinks.push_back(s.get());
+          }
         }
       }
+    } catch (...) {
+      // Out of memory: the sinks not listed stay unlocked.
     }
-  } catch (...) {
-    // Out of memory: the sinks not listed stay unlocked.
   }
-  for (sink* s : fork_locked_sinks) sink_control::of(*s).mu.lock();
+  for (sink* s : fork_locked_sinks) {
+    sink_control& c = sink_control::of(*s);
+    c.mu.lock();
+    // What threads in sync mode wrote is written now, by the parent, and
+    // not inherited by the child too.
+    flush_locked(*s, c, false);
+  }
 }
 
 void unlock_sinks_after_fork() noexcept {

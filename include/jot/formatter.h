@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -10,14 +11,31 @@
 
 namespace jot {
 
-/// Renders records. Called only from the writer thread (or under jot's sink
-/// lock once the writer has stopped), so implementations need no locking.
-/// One formatter shared by several sinks renders each record once.
+namespace detail {
+// A formatter's lock. Copying a formatter gives the copy a lock of its own.
+struct format_lock {
+  std::mutex mu;
+  format_lock() = default;
+  format_lock(const format_lock&) noexcept {}
+  format_lock& operator=(const format_lock&) noexcept { return *this; }
+};
+}  // namespace detail
+
+/// Renders records. jot calls format() under the formatter's own lock, from
+/// the writer thread or from a thread logging in delivery::sync mode, so
+/// implementations need no locking and may keep state between records. One
+/// formatter shared by several sinks renders each record once.
 class formatter {
  public:
   virtual ~formatter() = default;
   /// Appends the rendered record, including its line end, to `out`.
   virtual void format(const record_view& rec, std::string& out) = 0;
+
+  // Internal: taken by jot around format().
+  std::mutex& format_mutex() noexcept { return lock_.mu; }
+
+ private:
+  detail::format_lock lock_;
 };
 
 enum class time_zone { utc, local };

@@ -75,6 +75,11 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 // the call then goes through the ring.
 bool write_direct(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
+// True while this thread writes a record of a delivery::sync logger (it
+// holds sink and formatter locks): a sink or error handler that logs or
+// flushes meanwhile must not wait for the writer, which may want them.
+bool writing_on_caller() noexcept;
+
 // delivery::async_eager: renders the message here and enqueues a record
 // carrying it and the field values. False as write_direct().
 bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept;

@@ -90,13 +90,17 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         auto& slot = lines_[lines_used_];
         slot.first = f;
         slot.second.clear();
-        f->format(view, slot.second);
+        {
+          // A formatter may keep state between records, and a thread in
+          // sync mode may share it with the writer.
+          const std::lock_guard<std::mutex> flk(f->format_mutex());
+          f->format(view, slot.second);
+        }
         ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
       }
       const std::lock_guard<std::mutex> lk(c.mu);
       if (write_locked(*s, c, view, *line)) {
-        c.listed = true;
         if (writer_) {
           listed_.push_back(s.get());
         } else {
@@ -105,6 +109,7 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
           p.sinks.push_back(s.get());
           p.any.store(true, std::memory_order_release);
         }
+        c.listed = true;  // once it is in a list
       }
     } catch (const std::exception& e) {
       report_error(
@@ -213,7 +218,7 @@ void drain_all_here() {
 }
 
 bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
-  if (holds_consumer_role()) {
+  if (holds_consumer_role() || writing_on_caller()) {
     // A sink, formatter or error handler logging while this thread writes:
     // the dispatcher is in the middle of a record.
     report_error(

@@ -361,7 +361,7 @@ stats_snapshot stats() { return detail::the_queues().stats(); }
 void flush() noexcept {
   detail::writer_state& w = ws();
   // From a sink, formatter or error handler: this thread is the one writing.
-  if (detail::holds_consumer_role()) return;
+  if (detail::holds_consumer_role() || detail::writing_on_caller()) return;
   if (w.state.load(std::memory_order_acquire) == life::running) {
     const std::uint64_t target = detail::ticks_ordered();
     std::unique_lock<std::mutex> lk(w.mu);
@@ -392,7 +392,7 @@ void shutdown() noexcept {
   try {
     const std::lock_guard<std::mutex> lk(w.life_mu);
     if (w.state.load() != life::running) return;
-    if (detail::holds_consumer_role()) {
+    if (detail::holds_consumer_role() || detail::writing_on_caller()) {
       report_error("shutdown() called from a sink, formatter or error handler: ignored");
       return;
     }

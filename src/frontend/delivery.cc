@@ -16,6 +16,8 @@ namespace jot::detail {
 namespace {
 
 constinit thread_local caller_state* tls_caller = nullptr;
+// Inside write_direct(): this thread holds sink and formatter locks.
+constinit thread_local bool tls_writing = false;
 
 void free_caller(void* p) noexcept {
   tls_caller = nullptr;
@@ -49,6 +51,8 @@ caller_state* ready_caller() noexcept {
 
 }  // namespace
 
+bool writing_on_caller() noexcept { return tls_writing; }
+
 caller_state* this_caller() noexcept {
   if (tls_caller != nullptr) return tls_caller;
   const pthread_key_t* key = caller_key();
@@ -73,14 +77,21 @@ bool write_direct(const logger& /*lg*/, std::byte* entry, std::size_t size) noex
   if (c == nullptr) return false;
   // The writer still flushes by time and when idle, for these sinks too.
   static_cast<void>(ensure_started());
-  const busy_scope busy(*c);
-  try {
-    auto* h = reinterpret_cast<record_header*>(entry);
-    h->size = static_cast<std::uint32_t>(size);
-    c->d.emit(*h, realtime_ns(), c->thread_id, c->thread_name);
-  } catch (...) {
-    report_error("a record could not be written on the calling thread");
+  {
+    const busy_scope busy(*c);
+    tls_writing = true;
+    try {
+      auto* h = reinterpret_cast<record_header*>(entry);
+      h->size = static_cast<std::uint32_t>(size);
+      c->d.emit(*h, realtime_ns(), c->thread_id, c->thread_name);
+    } catch (...) {
+      report_error("a record could not be written on the calling thread");
+    }
+    tls_writing = false;
   }
+  // shutdown() ran meanwhile (this call read the logger's state before it):
+  // no writer will flush what this call left in the sinks' buffers.
+  if (!writer_running()) flush();
   return true;
 }
 
@@ -100,14 +111,14 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
       std::memcpy(&s, body + 4, 4);
       context = std::min<std::size_t>(8 + std::size_t{b} + s, static_cast<std::size_t>(end - body));
     }
+    // Busy until the record is in the ring: a call made meanwhile (by a
+    // deferred user type, or an error handler) must not reuse the buffers.
+    const busy_scope busy(*c);
     c->message.clear();
     bool call_fields = false;
-    {
-      const busy_scope busy(*c);
-      static_cast<void>(c->d.render_message(*h, c->message));
-      for (const field& f : c->d.fields())
-        call_fields = call_fields || f.origin == field_origin::call;
-    }
+    static_cast<void>(c->d.render_message(*h, c->message));
+    for (const field& f : c->d.fields())
+      call_fields = call_fields || f.origin == field_origin::call;
     const std::size_t args = call_fields ? static_cast<std::size_t>(end - body) - context : 0;
     const std::size_t text = c->message.size();
     const std::size_t out_size = align8(sizeof(record_header) + context + 8 + text + args);

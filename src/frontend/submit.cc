@@ -74,6 +74,19 @@ byte_ring* register_thread() noexcept {
 
 enum class pushed { yes, dropped, no_writer };
 
+// A ring that could not grow (out of memory): reported once per thread,
+// after the call.
+constinit thread_local std::size_t tls_grow_failed = 0;
+constinit thread_local bool tls_grow_reported = false;
+
+void report_grow_failure() noexcept {
+  if (tls_grow_failed == 0) return;
+  tls_grow_reported = true;
+  const std::size_t cap = tls_grow_failed;
+  tls_grow_failed = 0;
+  report_error(fmt::format("out of memory: a thread's ring cannot grow to {} bytes", cap));
+}
+
 // backpressure::grow: chains a ring twice the size of `ring` (or larger,
 // to fit an entry of `need` bytes) after it, and moves this thread's calls
 // there: the call under way ends in the old ring and goes on in the new
@@ -92,13 +105,8 @@ bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
   try {
     fresh = new byte_ring(cap);
   } catch (const std::exception&) {
-    static constinit thread_local bool reported = false;
-    if (!reported) {
-      reported = true;
-      report_error(fmt::format(
-          "out of memory: a thread's ring cannot grow to {} bytes; it stays at {} bytes", cap,
-          ring->capacity()));
-    }
+    // Reported once the call has ended (an error handler may log).
+    if (!tls_grow_reported) tls_grow_failed = cap;
     return false;
   }
   tls_ring = fresh;
@@ -130,9 +138,10 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
       ring->commit(dst, size);
       return pushed::yes;
     }
-    if (holds_consumer_role()) {
+    if (holds_consumer_role() || writing_on_caller()) {
       // A sink, formatter or error handler logging on the thread that
-      // writes: only this thread could make room, so waiting never ends.
+      // writes (or that holds a sink's lock in sync mode): the writer may
+      // need what this thread holds to make room, so waiting may never end.
       // Reported on its own, not counted as a drop-mode drop.
       report_error(
           "a record logged from a sink, formatter or error handler was dropped: its ring is "
@@ -228,10 +237,12 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
                                                         : push_indirect(ring, lg, entry, size);
         if (result != pushed::no_writer) {
           ring->end_call();
+          report_grow_failure();
           return;
         }
       }
       ring->end_call();
+      report_grow_failure();
     } else if (writer_running() && (lg.state() & state_sync) == 0) {
       // The ring could not be made (reported); writing synchronously would
       // wait for the writer's consumer role until shutdown.

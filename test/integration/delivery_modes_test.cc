@@ -175,4 +175,35 @@ TEST(delivery_modes, each_formats_where_it_says) {
   EXPECT_EQ(capture->lines(), std::vector<std::string>(3, "value w7\n"));
 }
 
+// A sink that logs (to an async logger) and flushes from inside write().
+class chatty_sink final : public jot::sink {
+ public:
+  explicit chatty_sink(const jot::logger& other) : other_(other) {}
+  void write(const jot::record_view& r, std::string_view) override {
+    ++writes;
+    JOT_INFO(other_, "seen {}", std::string(r.message));
+    jot::flush();  // returns at once: this thread holds the sink's lock
+  }
+  void flush() override {}
+  int writes = 0;
+
+ private:
+  const jot::logger& other_;
+};
+
+TEST(delivery_modes, a_sink_that_logs_and_flushes_in_sync_mode_does_not_deadlock) {
+  auto seen = std::make_shared<jot::test::capture_sink>(jot::pattern_formatter("{message}"));
+  const jot::logger& other = jot::make_logger("seen", {seen});
+  auto chatty = std::make_shared<chatty_sink>(other);
+  jot::logger& log = jot::make_logger("chatty", {chatty});
+  log.set_delivery(jot::delivery::sync);
+  for (int i = 0; i < 100; ++i) JOT_INFO(log, "record {}", i);
+  jot::flush();
+  EXPECT_EQ(chatty->writes, 100);
+  const auto lines = seen->lines();
+  ASSERT_EQ(lines.size(), 100u);
+  EXPECT_EQ(lines.front(), "seen record 0\n");
+  EXPECT_EQ(lines.back(), "seen record 99\n");
+}
+
 }  // namespace
