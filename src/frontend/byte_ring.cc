@@ -6,13 +6,13 @@
 
 namespace jot::detail {
 
-byte_ring::byte_ring(std::size_t capacity) {
+byte_ring::byte_ring(std::size_t capacity, bool prefault) {
   capacity_ = std::bit_ceil(capacity < 4096 ? std::size_t{4096} : capacity);
   mask_ = capacity_ - 1;
   buf_ = static_cast<std::byte*>(::operator new (capacity_, std::align_val_t{cache_line}));
   // Touch every page now: the first pass over the ring must not page-fault
   // on the caller's hot path.
-  std::memset(buf_, 0, capacity_);
+  if (prefault) std::memset(buf_, 0, capacity_);
 }
 
 byte_ring::~byte_ring() { ::operator delete (buf_, std::align_val_t{cache_line}); }

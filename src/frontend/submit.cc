@@ -103,7 +103,7 @@ bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
   } while (cap / 2 < need);
   byte_ring* fresh = nullptr;
   try {
-    fresh = new byte_ring(cap);
+    fresh = new byte_ring(cap, false);
   } catch (const std::exception&) {
     // Reported once the call has ended (an error handler may log).
     if (!tls_grow_reported) tls_grow_failed = cap;

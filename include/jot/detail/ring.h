@@ -31,9 +31,12 @@ inline constexpr std::size_t cache_line = 64;
 
 class byte_ring {
  public:
-  // capacity: rounded up to a power of two, at least 4 KiB. The memory is
-  // touched here, so no page fault lands on a later log call.
-  explicit byte_ring(std::size_t capacity);
+  // capacity: rounded up to a power of two, at least 4 KiB. With
+  // `prefault`, the memory is touched here, so no page fault lands on a
+  // later log call; a ring made by growth is not (touching tens of MiB at
+  // once would stall the one call that grows it for milliseconds; its
+  // pages fault in one at a time instead, as the calls reach them).
+  explicit byte_ring(std::size_t capacity, bool prefault = true);
   ~byte_ring();
   byte_ring(const byte_ring&) = delete;
   byte_ring& operator=(const byte_ring&) = delete;
