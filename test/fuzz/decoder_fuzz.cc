@@ -7,6 +7,7 @@
 // [bound length][scope length][bound bytes][scope bytes][argument bytes...]
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +36,17 @@ bool asks_for_huge_output(std::string_view f) {
     }
   }
   return false;
+}
+
+// Every field's value tree stays inside the values the decoder made.
+void check_fields(const jot::detail::record_decoder& decoder) {
+  for (const jot::field& f : decoder.fields()) {
+    const jot::value* v = f.val;
+    if (v == nullptr || v->span == 0) __builtin_trap();
+    std::size_t seen = 0;
+    for (const jot::value* e = v; e != v->next(); ++e) seen += e->text.size();
+    static_cast<void>(seen);
+  }
 }
 
 }  // namespace
@@ -106,13 +118,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!ok && std::string_view(out.data(), out.size()).find("[jot: ") == std::string_view::npos) {
     __builtin_trap();
   }
-  // Every field's value tree stays inside the values the decoder made.
-  for (const jot::field& f : decoder.fields()) {
-    const jot::value* v = f.val;
-    if (v == nullptr || v->span == 0) __builtin_trap();
-    std::size_t seen = 0;
-    for (const jot::value* e = v; e != v->next(); ++e) seen += e->text.size();
-    static_cast<void>(seen);
+  check_fields(decoder);
+
+  // The same bytes as a whole record rendered on the caller
+  // (delivery::async_eager): header, context section, then u32 message
+  // length, u32 argument bytes, the message and the arguments.
+  const std::size_t body = 8 + bound.size() + scope.size() + args.size();
+  std::vector<std::byte> rec(sizeof(jot::detail::record_header) + body);
+  jot::detail::record_header h{};
+  h.size = static_cast<std::uint32_t>(rec.size());
+  h.kind = jot::detail::record_kind::record;
+  h.flags =
+      static_cast<std::uint8_t>(jot::detail::record_has_context | jot::detail::record_preformatted |
+                                ((head[1] & 0x80) != 0 ? jot::detail::record_message_only : 0));
+  h.site = &site;
+  std::memcpy(rec.data(), &h, sizeof h);
+  std::byte* p = rec.data() + sizeof h;
+  const auto b32 = static_cast<std::uint32_t>(bound.size());
+  const auto s32 = static_cast<std::uint32_t>(scope.size());
+  std::memcpy(p, &b32, 4);
+  std::memcpy(p + 4, &s32, 4);
+  if (!bound.empty()) std::memcpy(p + 8, bound.data(), bound.size());
+  if (!scope.empty()) std::memcpy(p + 8 + bound.size(), scope.data(), scope.size());
+  if (!args.empty()) std::memcpy(p + 8 + bound.size() + scope.size(), args.data(), args.size());
+  out.clear();
+  jot::detail::record_decoder eager;
+  const bool eager_ok =
+      eager.decode(*reinterpret_cast<const jot::detail::record_header*>(rec.data()), out);
+  if (!eager_ok &&
+      std::string_view(out.data(), out.size()).find("[jot: ") == std::string_view::npos) {
+    __builtin_trap();
   }
+  check_fields(eager);
   return 0;
 }
