@@ -857,16 +857,20 @@ bool record_decoder::render_whole(const call_site& site, fmt::memory_buffer& out
   return true;
 }
 
-bool record_decoder::decode(const call_site& site, std::span<const std::byte> bound,
-                            std::span<const std::byte> scope, std::span<const std::byte> args,
-                            fmt::memory_buffer& message) noexcept {
-  const std::size_t start = message.size();
+void record_decoder::reset() noexcept {
   args_.clear();
   values_.clear();
   pending_.clear();
   fields_.clear();
   scratch_.clear();
   text_fixups_.clear();
+}
+
+bool record_decoder::decode(const call_site& site, std::span<const std::byte> bound,
+                            std::span<const std::byte> scope, std::span<const std::byte> args,
+                            fmt::memory_buffer& message) noexcept {
+  const std::size_t start = message.size();
+  reset();
   try {
     if (bound.empty() && scope.empty()) {
       const plan& p = plan_for(site);
@@ -938,12 +942,7 @@ bool record_decoder::decode_preformatted(const record_header& rec, std::span<con
                                          fmt::memory_buffer& message) noexcept {
   const call_site& site = *rec.site;
   const std::size_t start = message.size();
-  args_.clear();
-  values_.clear();
-  pending_.clear();
-  fields_.clear();
-  scratch_.clear();
-  text_fixups_.clear();
+  reset();
   try {
     std::uint32_t len = 0;
     std::uint32_t args_len = 0;

@@ -91,6 +91,8 @@ class record_decoder {
   bool decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
                            std::span<const std::byte> scope, std::span<const std::byte> rest,
                            fmt::memory_buffer& message) noexcept;
+  // Forgets the last record's arguments, values and fields.
+  void reset() noexcept;
   const plan& plan_for(const call_site& site);
   bool walk_args(const call_site& site, std::span<const std::byte> args);
   bool walk_context(std::span<const std::byte> bytes, field_origin origin);
