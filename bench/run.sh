@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# Builds jot's benchmarks (Release) and runs them all.
+# Builds jot's benchmark suite (Release) and runs every scenario and
+# contender, each in its own process, then the compile-time benchmark, then
+# writes the report.
 #
-#   bench/run.sh           the full run (about 30 s on two cores, plus the build)
-#   bench/run.sh --quick   fewer calls, records and messages
+#   bench/run.sh           the full run (under 20 minutes on two cores)
+#   bench/run.sh --quick   smaller counts, one compile each (under 3 minutes)
 #
-# Results: bench/results/latest.csv (one row per benchmark and contender)
-# and bench/results/latest.txt (everything printed).
+# Results in bench/results/:
+#   latest.csv             one row per scenario, contender and thread count
+#   latest.md              tables, a reading of the figures, the target checks
+#   latest.*.png           hot-path percentiles and throughput (gnuplot)
+#   latest.meta.txt        machine and commit
+#   latest.txt             everything printed
+# bench/report.sh redoes latest.md and the plots from latest.csv.
+#
+# A target check that fails is reported, not an error; a benchmark process
+# that fails (or runs past its time limit) makes the exit status non-zero.
 #
 # Environment:
-#   JOT_BENCH_BUILD_DIR   build directory (default: build/bench-release)
-#   JOT_BENCH_SKIP_DEPS=1 skip the package check and install
+#   JOT_BENCH_BUILD_DIR    build directory (default: build/bench-release)
+#   JOT_BENCH_RESULTS_DIR  results directory (default: bench/results)
+#   JOT_BENCH_SKIP_DEPS=1  skip the package check and install
+#   JOT_BENCH_TIMEOUT      seconds one benchmark process may take
+#                          (default: 120 with --quick, 600 without)
+#   JOT_BENCH_SUITE        run this driver instead of building one
+#                          (for testing these scripts)
 set -euo pipefail
 
-usage() {
-  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
-}
+usage() { sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 quick=0
 for arg in "$@"; do
@@ -28,25 +41,42 @@ done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 build_dir=${JOT_BENCH_BUILD_DIR:-build/bench-release}
-results_dir=bench/results
+results_dir=${JOT_BENCH_RESULTS_DIR:-bench/results}
 csv=$results_dir/latest.csv
+meta=$results_dir/latest.meta.txt
 txt=$results_dir/latest.txt
-
+suite=${JOT_BENCH_SUITE:-$build_dir/bench/jot_bench_suite}
 if ((quick)); then
-  calls=20000 records=1000000 ring_calls=200000 ring_msgs=5000000 ring_repeat=3 idle_seconds=2 render_seconds=0.2
-  burst=200000
+  limit=${JOT_BENCH_TIMEOUT:-120} quick_flag=(--quick) compile_repeat=1
 else
-  calls=100000 records=4000000 ring_calls=1000000 ring_msgs=20000000 ring_repeat=3 idle_seconds=5 render_seconds=0.5
-  burst=1000000
+  limit=${JOT_BENCH_TIMEOUT:-600} quick_flag=() compile_repeat=3
 fi
 
-step() { printf '\n[%s] %s\n' "$1" "$2"; }
+# --- the plan ------------------------------------------------------------------
+# One entry per process: scenario, thread count ("" = the driver's
+# default), contender.
+contenders=(jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite)
+plan=()
+for threads in 1 2 4; do
+  for c in "${contenders[@]}"; do plan+=("hot_path $threads $c"); done
+done
+for scenario in throughput slow_sink; do
+  for c in "${contenders[@]}"; do plan+=("$scenario - $c"); done
+done
+for c in "${contenders[@]}"; do plan+=("batch_job 2 $c"); done
+for mode in block drop grow; do plan+=("overload_$mode - jot_async"); done
+
+# Steps: dependencies, configure, build, each run, compile time, report.
+total=$((3 + ${#plan[@]} + 2))
+k=0
+step() { k=$((k + 1)); printf '[%d/%d] %s' "$k" "$total" "$1"; }
 
 # Runs a command quietly; shows its output only if it fails.
 quiet() {
   local log
   log=$(mktemp)
   if ! "$@" >"$log" 2>&1; then
+    echo
     cat "$log" >&2
     rm -f "$log"
     echo "run.sh: failed: $*" >&2
@@ -54,49 +84,6 @@ quiet() {
   fi
   rm -f "$log"
 }
-
-# --- 1. dependencies ---------------------------------------------------------
-step 1/10 "checking build dependencies"
-if [[ ${JOT_BENCH_SKIP_DEPS:-0} == 1 ]]; then
-  echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
-elif command -v dpkg >/dev/null 2>&1; then
-  missing=()
-  for pkg in g++ cmake ninja-build libfmt-dev libboost-dev libspdlog-dev; do
-    if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
-      missing+=("$pkg")
-    fi
-  done
-  if ((${#missing[@]})); then
-    echo "installing: ${missing[*]}"
-    sudo=()
-    if [[ $(id -u) -ne 0 ]]; then
-      command -v sudo >/dev/null 2>&1 || { echo "run.sh: need root or sudo to install ${missing[*]}" >&2; exit 1; }
-      sudo=(sudo)
-    fi
-    quiet "${sudo[@]}" apt-get update
-    quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-  else
-    echo "all present"
-  fi
-else
-  echo "no dpkg: make sure a C++20 compiler, CMake, Ninja, fmt, Boost and spdlog are installed"
-fi
-
-# --- 2. configure and build ----------------------------------------------------
-step 2/10 "configuring a Release build in $build_dir"
-quiet cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCH=ON
-step 3/10 "building the benchmarks"
-quiet cmake --build "$build_dir" --target jot_bench_hot_path jot_bench_throughput jot_bench_ring \
-  jot_bench_idle_cpu jot_bench_render jot_bench_overload
-
-# --- 3. run --------------------------------------------------------------------
-mkdir -p "$results_dir"
-rm -f "$csv"
-: >"$txt"
-failed=()
-
-ncpu=$(nproc 2>/dev/null || echo 1)
 
 # Percent of all CPU time spent busy over one second (from /proc/stat), or
 # nothing where /proc/stat is missing. The load average would still count
@@ -113,106 +100,138 @@ cpu_busy_percent() {
     if (total > 0) printf "%d", 100 * (total - idle) / total
   }'
 }
-{
-  echo "jot benchmarks, $(date -u '+%Y-%m-%d %H:%M:%S UTC')$( ((quick)) && echo ' (--quick)')"
+
+main() {
+  local started=$SECONDS failed=()
+
+  # --- dependencies --------------------------------------------------------------
+  step "build dependencies: "
+  if [[ ${JOT_BENCH_SKIP_DEPS:-0} == 1 ]]; then
+    echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
+  elif command -v dpkg >/dev/null 2>&1; then
+    local missing=() pkg sudo=()
+    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev libspdlog-dev gnuplot-nox; do
+      if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+        missing+=("$pkg")
+      fi
+    done
+    if ((${#missing[@]})); then
+      echo "installing ${missing[*]}"
+      if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || { echo "run.sh: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+        sudo=(sudo)
+      fi
+      quiet "${sudo[@]}" apt-get update
+      quiet "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    else
+      echo "all present"
+    fi
+  else
+    echo "no dpkg: make sure a C++20 compiler, CMake, Ninja, fmt, Boost, spdlog and gnuplot are installed"
+  fi
+
+  # --- configure and build ---------------------------------------------------------
+  if [[ -n ${JOT_BENCH_SUITE:-} ]]; then
+    step "configure: skipped (JOT_BENCH_SUITE=$JOT_BENCH_SUITE)"; echo
+    step "build: skipped"; echo
+  else
+    step "configuring a Release build in $build_dir"; echo
+    quiet cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCH=ON
+    step "building jot_bench_suite"; echo
+    quiet cmake --build "$build_dir" --target jot_bench_suite
+  fi
+  [[ -x $suite ]] || { echo "run.sh: no driver at $suite" >&2; exit 1; }
+
+  # --- machine and commit ----------------------------------------------------------
+  mkdir -p "$results_dir"
+  local ncpu commit cxx busy
+  ncpu=$(nproc 2>/dev/null || echo 1)
   commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
   if [[ $commit != unknown ]] && ! git diff --quiet HEAD -- . ':(exclude)bench/results' 2>/dev/null; then
     commit+=" (with local changes)"
   fi
-  echo "commit: $commit"
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //') x $ncpu"
-  echo "kernel: $(uname -sr); compiler: $(${CXX:-c++} --version 2>/dev/null | head -n1)"
-} | tee -a "$txt"
-if ((ncpu < 2)); then
-  echo "warning: one CPU only: producer and back end share it; figures will not mean much" | tee -a "$txt"
-fi
-busy=$(cpu_busy_percent)
-if [[ -n $busy ]] && ((busy > 20)); then
-  echo "warning: the CPUs were ${busy}% busy just now (other processes): figures will be noisy" | tee -a "$txt"
-fi
+  cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
+  {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')$( ((quick)) && echo ' (--quick)')"
+    echo "commit: $commit"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //') x $ncpu"
+    echo "kernel: $(uname -sr)"
+    echo "compiler: $("${cxx:-${CXX:-c++}}" --version 2>/dev/null | head -n1)"
+    if ((ncpu < 2)); then
+      echo "warning: one CPU only: callers and the writer thread share it; figures will not mean much"
+    fi
+    busy=$(cpu_busy_percent)
+    if [[ -n $busy ]] && ((busy > 20)); then
+      echo "warning: the CPUs were ${busy}% busy just before the run (other processes): figures will be noisy"
+    fi
+  } >"$meta"
+  echo
+  cat "$meta"
+  echo
 
-run_bench() {
-  local name=$1
-  shift
-  echo | tee -a "$txt"
-  if ! "$build_dir/bench/$name" "$@" --csv "$csv" 2>&1 | tee -a "$txt"; then
-    failed+=("$name")
+  # --- the suite: one process per combination ---------------------------------------
+  local header=scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,msgs_per_s,cpu_s,peak_rss_kib,dropped
+  echo "$header" >"$csv"
+  local entry scenario threads c label args row_csv log t0 rc rows
+  row_csv=$(mktemp)
+  log=$(mktemp)
+  for entry in "${plan[@]}"; do
+    read -r scenario threads c <<<"$entry"
+    args=(--scenario "$scenario" --contender "$c")
+    [[ $threads == - ]] || args+=(--threads "$threads")
+    label="$scenario, $c"
+    [[ $threads == - ]] || label+=", $threads thread$([[ $threads == 1 ]] || echo s)"
+    step "$label: "
+    : >"$row_csv"
+    t0=$SECONDS
+    rc=0
+    timeout -k 10 "$limit" "$suite" "${args[@]}" "${quick_flag[@]}" --csv "$row_csv" >"$log" 2>&1 || rc=$?
+    # The driver appends one row (and perhaps a header to a new file).
+    rows=$(grep -v '^scenario,' "$row_csv" || true)
+    if ((rc == 0)) && [[ $(wc -l <<<"$rows") == 1 && -n $rows ]] &&
+      awk -F, -v s="$scenario" -v c="$c" 'NF != 14 || $1 != s || $2 != c { exit 1 }' <<<"$rows"; then
+      echo "$rows" >>"$csv"
+      awk -F, -v t=$((SECONDS - t0)) '{
+        if ($5 != "") printf "p50 %s ns, p99.9 %s ns", $5, $8
+        else printf "wall %s s", $10
+        if ($11 != "") printf ", %.0f msgs/s", $11
+        if ($14 != "" && $14 > 0) printf ", %s dropped", $14
+        printf " (%d s)\n", t
+      }' <<<"$rows"
+    else
+      if ((rc == 124)); then echo "FAILED: still running after $limit s"
+      elif ((rc != 0)); then echo "FAILED: exit status $rc"
+      else echo "FAILED: the driver did not append one row with 14 columns for $scenario, $c"; fi
+      sed 's/^/    /' "$log" "$row_csv"
+      failed+=("[$label]")
+    fi
+  done
+  rm -f "$row_csv" "$log"
+
+  # --- compile time --------------------------------------------------------------------
+  step "compile_time, 2000 log statements with jot and with spdlog (fastest of $compile_repeat): "
+  echo
+  if ! bench/compile_time/compile_time.sh --csv "$csv" --build-dir "$build_dir" \
+    --repeat "$compile_repeat" 2>&1 | sed 's/^/    /'; then
+    echo "    FAILED"
+    failed+=(compile_time)
+  fi
+
+  # --- report --------------------------------------------------------------------------
+  step "report: $results_dir/latest.md and plots"; echo
+  echo
+  bench/report.sh "$csv"
+
+  echo
+  echo "total: $((SECONDS - started)) s$( ((quick)) && echo ' (--quick)'); results: $csv, everything printed: $txt"
+  if ((${#failed[@]})); then
+    echo
+    echo "*** FAILED: ${failed[*]} (see the errors above) ***"
+    return 1
   fi
 }
 
-step 4/10 "hot path latency: $calls calls per contender, fenced timer (lfence, rdtsc, lfence)"
-run_bench jot_bench_hot_path --calls "$calls"
-step 5/10 "hot path latency: $calls calls per contender, plain rdtsc timer (as other loggers' benchmarks)"
-run_bench jot_bench_hot_path --calls "$calls" --timer plain
-step 6/10 "throughput: $records records per contender"
-run_bench jot_bench_throughput --records "$records"
-step 7/10 "ring: $ring_calls timed pushes, then $ring_msgs messages x $ring_repeat per contender"
-run_bench jot_bench_ring --calls "$ring_calls" --msgs "$ring_msgs" --repeat "$ring_repeat"
-step 8/10 "rendering: text, JSON lines and logfmt on the same record, writer side"
-run_bench jot_bench_render --seconds "$render_seconds"
-step 9/10 "overload: a burst of $burst records into a 64 KiB ring, sink 1 us per record, per backpressure mode"
-for mode in block drop grow; do
-  run_bench jot_bench_overload --mode "$mode" --records "$burst"
-done
-step 10/10 "idle cost: ${idle_seconds} s with nothing logged"
-echo | tee -a "$txt"
-if ! "$build_dir/bench/jot_bench_idle_cpu" --seconds "$idle_seconds" 2>&1 | tee -a "$txt"; then
-  failed+=(jot_bench_idle_cpu)
-fi
-
-# --- 4. summary ------------------------------------------------------------------
-{
-  echo
-  echo "== summary ($csv) =="
-  awk -F, '
-    NR == 1 { next }
-    function ns(x) { return x < 100 ? sprintf("%.1f", x) : sprintf("%.0f", x) }
-    function rate(x) {
-      if (x >= 1e6) return sprintf("%.2f M/s", x / 1e6)
-      if (x >= 1e3) return sprintf("%.1f k/s", x / 1e3)
-      return sprintf("%.0f /s", x)
-    }
-    $1 == "hot_path"            { hot[++nh] = sprintf("  %-18s %-7s %8s %8s %9s %9s", $2, "fenced", ns($5), ns($7), ns($8), ns($9)) }
-    $1 == "hot_path_plain_timer" { hot[++nh] = sprintf("  %-18s %-7s %8s %8s %9s %9s", $2, "plain", ns($5), ns($7), ns($8), ns($9)) }
-    $1 == "throughput"          { e2e[$2] = $10; order[++nt] = $2 }
-    $1 == "throughput_producer" { prod[$2] = $10 }
-    $1 == "ring_latency"        { rl[++nr] = sprintf("  %-18s %8s %8s %9s", $2, ns($5), ns($7), ns($8)) }
-    $1 == "ring_throughput"     { rt[$2] = $10; rorder[++nq] = $2 }
-    $1 == "render"              { rr[$2] = $10; rdorder[++nd] = $2 }
-    $1 ~ /^overload_/           { ov[++no] = sprintf("  %-18s %8s %8s %9s %10s", substr($1, 10), ns($5), ns($7), ns($8), ns($9)) }
-    END {
-      if (nh) {
-        printf "log call latency on the caller (ns, timer included: fenced = lfence+rdtsc, plain = rdtsc)\n  %-18s %-7s %8s %8s %9s %9s\n", "contender", "timer", "p50", "p99", "p99.9", "max"
-        for (i = 1; i <= nh; i++) print hot[i]
-      }
-      if (nt) {
-        printf "\nthroughput to a file\n  %-18s %14s %14s\n", "contender", "end to end", "producer"
-        for (i = 1; i <= nt; i++) printf "  %-18s %14s %14s\n", order[i], rate(e2e[order[i]]), rate(prod[order[i]])
-      }
-      if (nr) {
-        printf "\nring push latency (ns)\n  %-18s %8s %8s %9s\n", "contender", "p50", "p99", "p99.9"
-        for (i = 1; i <= nr; i++) print rl[i]
-      }
-      if (nd) {
-        printf "\nrendering on the writer (records/s, one formatter, no I/O)\n"
-        for (i = 1; i <= nd; i++) printf "  %-18s %14s\n", rdorder[i], rate(rr[rdorder[i]])
-        if (rr["text"] > 0 && rr["json"] > 0) printf "  json / text: %.2f\n", rr["json"] / rr["text"]
-      }
-      if (no) {
-        printf "\noverload: caller latency (ns) during a burst far larger than the ring\n  %-18s %8s %8s %9s %10s\n", "mode", "p50", "p99", "p99.9", "max"
-        for (i = 1; i <= no; i++) print ov[i]
-      }
-      if (nq) {
-        printf "\nring throughput, 64-byte messages\n"
-        for (i = 1; i <= nq; i++) printf "  %-18s %14s\n", rorder[i], rate(rt[rorder[i]])
-      }
-    }' "$csv"
-} | tee -a "$txt"
-
-if ((${#failed[@]})); then
-  echo
-  echo "*** FAILED: ${failed[*]} (see the errors above) ***" | tee -a "$txt"
-  exit 1
-fi
-echo
-echo "results: $csv, $txt"
+mkdir -p "$results_dir"
+main 2>&1 | tee "$txt"
+exit "${PIPESTATUS[0]}"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Compile-time benchmark: how long a translation unit with 2,000 distinct
+# log statements takes to compile, with jot and with spdlog.
+#
+#   bench/compile_time/compile_time.sh --csv FILE [--build-dir DIR] [--repeat N]
+#
+# Writes one such file per library (generate.awk), compiles each with the
+# project's compiler at -O2 -c, and appends one row per library to FILE:
+# scenario compile_time, contender jot_async (jot's API is the same for
+# every delivery mode) or spdlog_sync, records = statements, wall_s and
+# cpu_s (user + system) from the fastest of N compiles; the other columns
+# stay empty. The header is written only when FILE is new or empty.
+#
+# Options:
+#   --csv FILE         where to append the rows (required)
+#   --build-dir DIR    a configured jot build: its compiler is used and the
+#                      generated files go to DIR/bench/compile_time
+#                      (default: build/bench-release, configured or not)
+#   --repeat N         compiles per library; the fastest counts (default 1)
+#   --statements N     log statements per file (default 2000)
+#
+# The compiler is CMAKE_CXX_COMPILER from DIR/CMakeCache.txt, else $CXX,
+# else c++. jot's headers need nothing generated (the version is in
+# include/jot/version.h), so only include/ and fmt's include directory are
+# passed; spdlog comes from the system include path, compiled as its
+# package's CMake target is (compiled library, external fmt).
+set -euo pipefail
+
+usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+csv='' build_dir=build/bench-release repeat=1 statements=2000
+while (($#)); do
+  case "$1" in
+    --csv) csv=${2:?--csv needs a file}; shift 2 ;;
+    --build-dir) build_dir=${2:?--build-dir needs a directory}; shift 2 ;;
+    --repeat) repeat=${2:?--repeat needs a number}; shift 2 ;;
+    --statements) statements=${2:?--statements needs a number}; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "compile_time.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[[ -n $csv ]] || { echo "compile_time.sh: --csv FILE is required" >&2; exit 2; }
+[[ $repeat =~ ^[1-9][0-9]*$ && $statements =~ ^[0-9]+$ ]] ||
+  { echo "compile_time.sh: --repeat and --statements take whole numbers" >&2; exit 2; }
+[[ $build_dir == /* ]] || build_dir=$root/$build_dir
+
+cxx=''
+if [[ -f $build_dir/CMakeCache.txt ]]; then
+  cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+fi
+cxx=${cxx:-${CXX:-c++}}
+
+# fmt's include directory, from the fmt package CMake found (fmt_DIR is
+# <prefix>/lib/<arch>/cmake/fmt or <prefix>/lib/cmake/fmt); nothing when
+# fmt is on the default include path.
+fmt_include=()
+if [[ -f $build_dir/CMakeCache.txt ]]; then
+  fmt_dir=$(sed -n 's/^fmt_DIR:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+  for up in ../../../include ../../include; do
+    if [[ -n $fmt_dir && -f $fmt_dir/$up/fmt/core.h ]]; then
+      inc=$(cd "$fmt_dir/$up" && pwd)
+      [[ $inc == /usr/include ]] || fmt_include=(-isystem "$inc")
+      break
+    fi
+  done
+fi
+
+work=$build_dir/bench/compile_time
+mkdir -p "$work"
+common=(-std=c++20 -O2 -c)
+
+# Prints "wall cpu" in seconds for the fastest of $repeat compiles of $1.
+time_compile() {
+  local src=$1 obj=${1%.cc}.o log=${1%.cc}.log tfile=${1%.cc}.time best='' t
+  shift
+  for ((r = 0; r < repeat; r++)); do
+    local TIMEFORMAT='%R %U %S'
+    if ! { time "$cxx" "${common[@]}" "$@" "$src" -o "$obj" >"$log" 2>&1; } 2>"$tfile"; then
+      cat "$log" >&2
+      echo "compile_time.sh: failed to compile $src" >&2
+      return 1
+    fi
+    t=$(awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$tfile")
+    if [[ -z $best ]] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+      best=$t
+    fi
+  done
+  echo "$best"
+}
+
+header=scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,msgs_per_s,cpu_s,peak_rss_kib,dropped
+[[ -s $csv ]] || echo "$header" >"$csv"
+
+for lib in jot spdlog; do
+  src=$work/${lib}_statements.cc
+  awk -v lib="$lib" -v statements="$statements" -f "$here/generate.awk" >"$src"
+  if [[ $lib == jot ]]; then
+    contender=jot_async
+    flags=(-I "$root/include" "${fmt_include[@]}")
+  else
+    contender=spdlog_sync
+    flags=(-DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL "${fmt_include[@]}")
+  fi
+  read -r wall cpu < <(time_compile "$src" "${flags[@]}")
+  [[ -n ${wall:-} ]] || exit 1
+  echo "compile_time,$contender,,$statements,,,,,,$wall,,$cpu,," >>"$csv"
+  echo "$lib: $statements statements in ${wall} s wall, ${cpu} s CPU ($(basename "$cxx") -O2, fastest of $repeat)"
+done

@@ -1,0 +1,49 @@
+# The plots of a benchmark run, from the tables bench/report.sh extracts
+# from the CSV:
+#
+#   gnuplot -e "hot_dat='hot.dat'; tput_dat='tput.dat'; hot_png='a.png'; tput_png='b.png'" bench/plot.gp
+#
+# hot_dat:  contender p50 p90 p99 p99.9   (hot_path at 1 thread, ns)
+# tput_dat: contender records/s           (throughput)
+# A plot whose table is missing or empty is not drawn.
+
+set terminal pngcairo size 960,540 font "sans,11" noenhanced
+set datafile missing "NaN"
+set style data histograms
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set grid ytics
+set key top left
+set xtics nomirror
+set ytics nomirror
+
+nonempty(f) = strlen(f) > 0 && system("test -s '" . f . "' && echo 1 || echo 0") eq "1"
+
+if (nonempty(hot_dat)) {
+  set output hot_png
+  set title "hot_path, 1 thread: time of one log call on the caller (timer included)"
+  set ylabel "ns (log scale)"
+  set logscale y
+  # Boxes start at 1 ns, the bottom of the log axis.
+  set yrange [1:*]
+  set style histogram clustered gap 1
+  plot for [col = 2:5] hot_dat using col:xtic(1) title columnheader(col)
+  unset logscale y
+  set yrange [*:*]
+  unset output
+}
+
+if (nonempty(tput_dat)) {
+  set output tput_png
+  set title "throughput: records written to a file per second, end to end"
+  set ylabel "million records/s"
+  set yrange [0:*]
+  set style histogram clustered gap 1
+  set key off
+  set offsets 0, 0, graph 0.08, 0
+  # Both parts take the first line as the header, so that the labels line
+  # up with the bars.
+  plot tput_dat using ($2 / 1e6):xtic(1) title columnheader(2) lc rgb "#4477aa", \
+       '' using 0:($2 / 1e6):(sprintf("%.2f", $2 / 1e6)) title columnheader(2) with labels offset 0,0.8
+  unset output
+}
