@@ -1,0 +1,812 @@
+// The benchmark suite's runner: ONE (scenario, contender) combination per
+// process, ONE row appended to a CSV file, so a driving script gets each
+// run's own peak RSS and nothing carries over between runs.
+//
+//     jot_bench_suite --scenario S --contender C [--threads N] [--records N]
+//                     [--csv FILE] [--quick]
+//
+// Contenders, each writing the same line ("<date time.ns> INFO  [tid] bench:
+// request 7 took 10.5 ms from client-a (suite.cc:NN)") to a file in a
+// temporary directory:
+//
+//   jot_async        jot, delivery::async (the writer formats and writes)
+//   jot_async_eager  jot, delivery::async_eager (the caller formats the message)
+//   jot_sync         jot, delivery::sync (the caller formats and writes)
+//   spdlog_async     spdlog::async_logger, thread pool of 8192 slots and one
+//                    worker, overflow policy block, basic_file_sink_mt
+//   spdlog_sync      spdlog::logger, basic_file_sink_mt
+//   fmt_fwrite       fmt into a memory buffer on the caller, fwrite to a
+//                    FILE* (64 KiB buffer); a mutex around it with > 1 thread
+//
+// Scenarios (--records N sets the count named in brackets; --quick the
+// smaller default):
+//
+//   hot_path        [calls per thread: 100,000; quick 20,000] per-call latency
+//                   on the caller (fenced rdtsc around each call), in bursts
+//                   of 20 calls with a 10 us busy pause between bursts, on
+//                   --threads 1, 2 or 4 producers, after 2,000 warm-up calls
+//                   per thread.
+//   throughput      [records: 4,000,000; quick 1,000,000] one thread, as fast
+//                   as it can, until every byte is in the file.
+//   slow_sink       [records: 200,000; quick 50,000] every write to the file
+//                   first busy-waits 2 us (a slow disk or network); the
+//                   application does ~1 us of CPU work before each record.
+//   batch_job       [work items: 300,000; quick 100,000] split over --threads
+//                   (default 2); each item hashes a 1 KiB buffer (~2 us)
+//                   and logs 3 records. Where logging synchronously may win.
+//   overload_block, overload_drop, overload_grow
+//                   [records: 1,000,000; quick 200,000] jot_async only (other
+//                   contenders print "not applicable" and exit 0): one thread
+//                   logs a burst into a 64 KiB ring (growing to at most
+//                   256 MiB) in that backpressure mode, to a sink that
+//                   busy-waits 1 us per record.
+//
+// Every run first logs a warm-up (2,000 calls per thread in hot_path, 100
+// otherwise) and waits until the back end has written it; then the measured
+// phase starts. Afterwards the file must hold exactly warm-up + measured
+// lines, else the run fails (exit status 1, no row). overload_drop checks
+// instead that the records in the file plus jot::stats().dropped make up
+// what was logged.
+//
+// CSV columns (an empty field: does not apply):
+//
+//   scenario, contender, threads  as run (threads: producer threads)
+//   records       log records in the measured phase, all threads together
+//                 (batch_job: 3 per work item)
+//   p50_ns .. max_ns
+//                 per-call latency of the log call on the caller, all
+//                 threads' calls merged: hot_path, slow_sink, overload_*;
+//                 empty for throughput and batch_job. Each figure includes
+//                 the timer's own cost (printed on stdout).
+//   wall_s        hot_path: the measured phase (first call to last call of
+//                 any thread); throughput: end to end, until every record is
+//                 in the file; slow_sink: the application's loop (work and
+//                 calls, what the application waits for); batch_job: the
+//                 whole job, until its records are in the file; overload_*:
+//                 the burst on the caller.
+//   msgs_per_s    records / wall_s
+//   cpu_s         user + system CPU of the whole process (every thread, the
+//                 back end's included) from the start of the measured phase
+//                 until its records are in the file.
+//   peak_rss_kib  the process's peak resident set (ru_maxrss) at the end.
+//   dropped       overload_*: jot::stats().dropped; empty otherwise.
+//
+// The stdout line adds what the CSV has no column for: the producer-side
+// rate in throughput, the time until everything is written where wall_s
+// stops earlier.
+//
+// Threads are pinned only with a single producer: the producer on CPU 0 and
+// the back end (jot's writer, spdlog's worker) on CPU 1. With more producers
+// nothing is pinned.
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <barrier>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <jot/jot.h>
+
+#if JOT_BENCH_HAVE_SPDLOG
+#include <spdlog/async.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#endif
+
+#include "common.h"
+
+namespace {
+
+constexpr std::string_view usage =
+    "usage: jot_bench_suite --scenario S --contender C [--threads N] [--records N]\n"
+    "                       [--csv FILE] [--quick]\n"
+    "  scenarios:   hot_path throughput slow_sink batch_job\n"
+    "               overload_block overload_drop overload_grow\n"
+    "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n";
+
+constexpr std::string_view client = "client-a";
+constexpr std::uint64_t burst_calls = 20;
+constexpr double burst_pause_ns = 10'000;
+constexpr double slow_write_ns = 2'000;
+constexpr double app_work_ns = 1'000;
+constexpr double overload_write_ns = 1'000;
+constexpr std::uint64_t records_per_item = 3;
+constexpr std::size_t stdio_buffer_bytes = std::size_t{64} << 10;  // jot's file_sink default
+constexpr int producer_cpu = 0;
+constexpr int backend_cpu = 1;
+
+[[maybe_unused]] constexpr const char* spdlog_pattern =
+    "%Y-%m-%d %H:%M:%S.%F %-5l [%t] %n: %v (%s:%#)";
+
+// ---------------------------------------------------------------------------
+// What a contender is set up with
+
+struct setup {
+  std::string path;
+  unsigned threads = 1;                       // producer threads
+  std::uint64_t write_delay_ticks = 0;        // busy-wait before each record's write
+  int backend_cpu = -1;                       // -1: not pinned
+  std::optional<jot::backpressure> overload;  // jot: the overload ring, in this mode
+};
+
+// A FILE* that optionally busy-waits before each write: the "file" of the
+// slow sinks and of fmt_fwrite. Not thread-safe; its users lock.
+class delayed_file {
+ public:
+  delayed_file(const std::string& path, std::uint64_t delay_ticks)
+      : file_(std::fopen(path.c_str(), "wb")), buffer_(stdio_buffer_bytes), delay_(delay_ticks) {
+    if (file_ == nullptr) {
+      fmt::print(stderr, "error: cannot open {}: {}\n", path, std::strerror(errno));
+      std::exit(1);
+    }
+    std::setvbuf(file_, buffer_.data(), _IOFBF, buffer_.size());
+  }
+  ~delayed_file() { std::fclose(file_); }
+  delayed_file(const delayed_file&) = delete;
+  delayed_file& operator=(const delayed_file&) = delete;
+
+  void write(std::string_view line) {
+    if (delay_ != 0) bench::spin_for(delay_);
+    std::fwrite(line.data(), 1, line.size(), file_);
+  }
+  void flush() { std::fflush(file_); }
+
+ private:
+  std::FILE* file_;
+  std::vector<char> buffer_;
+  std::uint64_t delay_;
+};
+
+// ---------------------------------------------------------------------------
+// Contenders. Each has
+//   log(i, ms, from)  the measured call: "request {} took {} ms from {}"
+//   settle()          waits until the back end has written what was logged
+//                     (between warm-up and measurement)
+//   drain()           returns once every record is in the file; the last
+//                     call on the contender
+//   dropped()         records the logger discarded (jot's drop mode)
+
+// A jot sink writing through a delayed_file: the slow sink.
+class jot_delayed_sink final : public jot::sink {
+ public:
+  jot_delayed_sink(const std::string& path, std::uint64_t delay_ticks) : file_(path, delay_ticks) {}
+  void write(const jot::record_view&, std::string_view line) override { file_.write(line); }
+  void flush() override { file_.flush(); }
+
+ private:
+  delayed_file file_;
+};
+
+class jot_contender {
+ public:
+  jot_contender(const setup& s, jot::delivery d) {
+    jot::options o;
+    o.writer_cpu = s.backend_cpu;
+    if (s.overload) {
+      o.ring_bytes = std::size_t{64} << 10;
+      o.ring_max_bytes = std::size_t{256} << 20;
+      o.on_full = *s.overload;
+      // In drop mode every drop is reported; the count is in jot::stats().
+      o.error_handler = [](std::string_view) {};
+    }
+    if (!jot::start(o)) fmt::print(stderr, "warning: jot was already running\n");
+    std::shared_ptr<jot::sink> sink;
+    if (s.write_delay_ticks != 0) {
+      sink = std::make_shared<jot_delayed_sink>(s.path, s.write_delay_ticks);
+    } else {
+      jot::file_options fo;
+      fo.truncate = true;
+      sink = jot::file_sink(s.path, fo);
+    }
+    logger_ = &jot::make_logger("bench", {sink}, jot::level::info);
+    logger_->set_delivery(d);
+  }
+  ~jot_contender() { jot::shutdown(); }
+  jot_contender(const jot_contender&) = delete;
+  jot_contender& operator=(const jot_contender&) = delete;
+
+  void log(int i, double ms, std::string_view from) {
+    JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
+  }
+  void settle() { jot::flush(); }
+  void drain() { jot::flush(); }
+  std::uint64_t dropped() const { return jot::stats().dropped; }
+
+ private:
+  jot::logger* logger_ = nullptr;
+};
+
+#if JOT_BENCH_HAVE_SPDLOG
+// An spdlog sink writing through a delayed_file: the slow sink.
+class spdlog_delayed_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  spdlog_delayed_sink(const std::string& path, std::uint64_t delay_ticks)
+      : file_(path, delay_ticks) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t buf;
+    formatter_->format(msg, buf);
+    file_.write(std::string_view(buf.data(), buf.size()));
+  }
+  void flush_() override { file_.flush(); }
+
+ private:
+  delayed_file file_;
+};
+
+template <bool async>
+class spdlog_contender {
+ public:
+  explicit spdlog_contender(const setup& s) {
+    std::shared_ptr<spdlog::sinks::sink> sink;
+    if (s.write_delay_ticks != 0) {
+      sink = std::make_shared<spdlog_delayed_sink>(s.path, s.write_delay_ticks);
+    } else {
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(s.path, true);
+    }
+    if constexpr (async) {
+      const int cpu = s.backend_cpu;
+      spdlog::init_thread_pool(8192, 1, [cpu] {
+        if (cpu >= 0) bench::pin_or_warn(cpu, "spdlog's worker thread");
+      });
+      logger_ = std::make_shared<spdlog::async_logger>("bench", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::block);
+    } else {
+      logger_ = std::make_shared<spdlog::logger>("bench", sink);
+    }
+    logger_->set_pattern(spdlog_pattern, spdlog::pattern_time_type::utc);
+    logger_->set_level(spdlog::level::info);
+  }
+
+  void log(int i, double ms, std::string_view from) {
+    SPDLOG_LOGGER_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
+  }
+  void settle() {
+    logger_->flush();
+    if constexpr (async) {
+      // flush() only queues a request; an empty queue means the worker has
+      // taken everything (close enough between warm-up and measurement).
+      while (spdlog::thread_pool()->queue_size() != 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+    }
+  }
+  void drain() {
+    logger_->flush();
+    if constexpr (async) {
+      // Destroying the pool (the registry holds the only owning pointer)
+      // queues a stop after everything and joins the worker once it has
+      // written the rest, the queued flush included.
+      logger_.reset();
+      spdlog::shutdown();
+    }
+  }
+  std::uint64_t dropped() const { return 0; }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+#endif
+
+// The hand-written baseline: the line formatted by fmt on the caller, the
+// date and time down to the second formatted once per second per thread
+// (as jot's writer does), then fwrite.
+class fmt_fwrite_contender {
+ public:
+  explicit fmt_fwrite_contender(const setup& s)
+      : file_(s.path, s.write_delay_ticks), locked_(s.threads > 1) {}
+
+  void log(int i, double ms, std::string_view from) {
+    thread_local line_state st;
+    st.buf.clear();
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (ts.tv_sec != st.cached_sec) {
+      st.cached_sec = ts.tv_sec;
+      std::tm tm{};
+      gmtime_r(&ts.tv_sec, &tm);
+      fmt::format_to_n(st.prefix, sizeof st.prefix - 1, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                       tm.tm_sec);
+    }
+    auto out = fmt::appender(st.buf);
+    out = fmt::format_to(out, "{}.{:09} {:<5} [{}] {}: ", std::string_view(st.prefix, 19),
+                         ts.tv_nsec, "INFO", st.tid, "bench");
+    out = fmt::format_to(out, "request {} took {} ms from {}", i, ms, from);
+    fmt::format_to(out, " ({}:{})\n", "suite.cc", __LINE__);
+    const std::string_view line(st.buf.data(), st.buf.size());
+    if (locked_) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      file_.write(line);
+    } else {
+      file_.write(line);
+    }
+  }
+  void settle() {}
+  void drain() { file_.flush(); }
+  std::uint64_t dropped() const { return 0; }
+
+ private:
+  struct line_state {
+    long tid = static_cast<long>(::syscall(SYS_gettid));
+    std::time_t cached_sec = -1;
+    char prefix[32] = {};
+    fmt::memory_buffer buf;
+  };
+  delayed_file file_;
+  bool locked_;
+  std::mutex mutex_;
+};
+
+// ---------------------------------------------------------------------------
+// Measuring
+
+using clock_type = std::chrono::steady_clock;
+
+double process_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+long peak_rss_kib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+double seconds(clock_type::time_point a, clock_type::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct phase_times {
+  double loop_s = 0;   // start of the measured phase until the last thread's loop ended
+  double total_s = 0;  // ... until every record was in the file (drain() returned)
+  double cpu_s = 0;    // process CPU over the same span as total_s
+};
+
+// Runs warm(t) on `threads` new threads, waits until the contender has
+// written the warm-up, then runs work(t) on each, all starting together,
+// and finally drains the contender. With one thread, that thread is pinned.
+template <class Contender, class Warm, class Work>
+phase_times run_phases(Contender& c, unsigned threads, Warm&& warm, Work&& work) {
+  clock_type::time_point t0;
+  clock_type::time_point t1;
+  double cpu0 = 0;
+  int phase = 0;
+  // The completion step runs once all threads arrived: after the warm-up,
+  // and after the measured loops.
+  std::barrier sync(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
+    if (phase++ == 0) {
+      c.settle();
+      cpu0 = process_cpu_s();
+      t0 = clock_type::now();
+    } else {
+      t1 = clock_type::now();
+    }
+  });
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      if (threads == 1) bench::pin_or_warn(producer_cpu, "the producer thread");
+      warm(t);
+      sync.arrive_and_wait();
+      work(t);
+      sync.arrive_and_wait();
+    });
+  }
+  for (auto& th : pool) th.join();
+  c.drain();
+  const auto t2 = clock_type::now();
+  return {seconds(t0, t1), seconds(t0, t2), process_cpu_s() - cpu0};
+}
+
+// What one run measured, and what the file must hold.
+struct outcome {
+  std::uint64_t records = 0;  // measured records, all threads
+  std::uint64_t expected_lines = 0;
+  std::optional<bench::percentiles> lat;
+  double wall_s = 0;
+  double cpu_s = 0;
+  std::optional<std::uint64_t> dropped;
+  std::string note;  // for the stdout line only
+};
+
+// Per-thread tick deltas, merged into one set of percentiles.
+bench::percentiles merge_percentiles(std::vector<std::vector<std::uint64_t>>& per_thread,
+                                     const bench::tick_clock& clk) {
+  std::vector<std::uint64_t> all;
+  for (auto& d : per_thread) all.insert(all.end(), d.begin(), d.end());
+  return bench::compute_percentiles(all, clk);
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+
+struct config {
+  std::string scenario;
+  std::string contender;
+  unsigned threads = 1;
+  std::uint64_t count = 0;  // --records: see the top of the file
+};
+
+template <class Contender>
+outcome hot_path(Contender& c, const config& cfg, const bench::tick_clock& clk) {
+  constexpr std::uint64_t warmup = 2'000;
+  const std::uint64_t pause = clk.from_ns(burst_pause_ns);
+  std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
+  // count calls from `first` in bursts; with `out`, each call's ticks.
+  auto bursts = [&](std::uint64_t first, std::uint64_t count, std::uint64_t* out) {
+    for (std::uint64_t done = 0; done < count;) {
+      for (std::uint64_t b = 0; b < burst_calls && done < count; ++b, ++done) {
+        const int i = static_cast<int>(first + done);
+        const std::uint64_t t0 = bench::now_ticks();
+        c.log(i, 3.5 + i, client);
+        const std::uint64_t t1 = bench::now_ticks();
+        if (out != nullptr) out[done] = t1 - t0;
+      }
+      bench::spin_for(pause);
+    }
+  };
+  const phase_times pt = run_phases(
+      c, cfg.threads,
+      [&](unsigned t) {
+        deltas[t].assign(cfg.count, 0);  // pages touched here, not while measuring
+        bursts(0, warmup, nullptr);
+      },
+      [&](unsigned t) { bursts(warmup, cfg.count, deltas[t].data()); });
+  outcome o;
+  o.records = cfg.count * cfg.threads;
+  o.expected_lines = (warmup + cfg.count) * cfg.threads;
+  o.lat = merge_percentiles(deltas, clk);
+  o.wall_s = pt.loop_s;
+  o.cpu_s = pt.cpu_s;
+  o.note = fmt::format("all written after {:.3f} s", pt.total_s);
+  return o;
+}
+
+constexpr std::uint64_t small_warmup = 100;
+
+void log_warmup(auto& c) {
+  for (std::uint64_t i = 0; i < small_warmup; ++i) {
+    c.log(static_cast<int>(i), 3.5, client);
+  }
+}
+
+template <class Contender>
+outcome throughput(Contender& c, const config& cfg) {
+  const int n = static_cast<int>(cfg.count);
+  const phase_times pt = run_phases(
+      c, 1, [&](unsigned) { log_warmup(c); },
+      [&](unsigned) {
+        for (int i = 0; i < n; ++i) c.log(i, 3.5 + i, client);
+      });
+  outcome o;
+  o.records = cfg.count;
+  o.expected_lines = small_warmup + cfg.count;
+  o.wall_s = pt.total_s;
+  o.cpu_s = pt.cpu_s;
+  o.note = fmt::format("producer {} msgs/s ({:.3f} s)",
+                       bench::fmt_rate(static_cast<double>(cfg.count) / pt.loop_s), pt.loop_s);
+  return o;
+}
+
+// Logs cfg.count records split over the threads, each after `work_ticks` of
+// busy work, timing each call. slow_sink and the overload scenarios.
+template <class Contender>
+outcome timed_calls(Contender& c, const config& cfg, const bench::tick_clock& clk,
+                    std::uint64_t work_ticks) {
+  std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
+  auto share = [&](unsigned t) {
+    return cfg.count * (t + 1) / cfg.threads - cfg.count * t / cfg.threads;
+  };
+  const phase_times pt = run_phases(
+      c, cfg.threads,
+      [&](unsigned t) {
+        deltas[t].assign(share(t), 0);
+        log_warmup(c);
+      },
+      [&](unsigned t) {
+        std::uint64_t* out = deltas[t].data();
+        const std::uint64_t n = share(t);
+        const std::uint64_t first = cfg.count * t / cfg.threads;
+        for (std::uint64_t k = 0; k < n; ++k) {
+          if (work_ticks != 0) bench::spin_for(work_ticks);
+          const int i = static_cast<int>(first + k);
+          const std::uint64_t t0 = bench::now_ticks();
+          c.log(i, 3.5 + i, client);
+          out[k] = bench::now_ticks() - t0;
+        }
+      });
+  outcome o;
+  o.records = cfg.count;
+  o.expected_lines = small_warmup * cfg.threads + cfg.count;
+  o.lat = merge_percentiles(deltas, clk);
+  o.wall_s = pt.loop_s;
+  o.cpu_s = pt.cpu_s;
+  o.note = fmt::format("all written after {:.3f} s", pt.total_s);
+  return o;
+}
+
+// The work of one batch item: FNV-1a over a 1 KiB buffer (a serial chain of
+// multiplies, about 1.8 us on the 2-core EPYC VM; not vectorisable, so the
+// same work on any build).
+std::uint64_t hash_item(std::vector<unsigned char>& buf, std::uint64_t item) {
+  buf[item % buf.size()] ^= static_cast<unsigned char>(item);
+  std::uint64_t h = 1469598103934665603ull;
+  for (const unsigned char b : buf) h = (h ^ b) * 1099511628211ull;
+  return h;
+}
+
+template <class Contender>
+outcome batch_job(Contender& c, const config& cfg) {
+  const std::uint64_t items = cfg.count;
+  const phase_times pt = run_phases(
+      c, cfg.threads, [&](unsigned) { log_warmup(c); },
+      [&](unsigned t) {
+        std::vector<unsigned char> buf(1024, static_cast<unsigned char>(t));
+        const std::uint64_t first = items * t / cfg.threads;
+        const std::uint64_t last = items * (t + 1) / cfg.threads;
+        for (std::uint64_t item = first; item < last; ++item) {
+          const std::uint64_t h = hash_item(buf, item);
+          const auto ms = static_cast<double>(h & 0xffff) / 64.0;
+          for (std::uint64_t r = 0; r < records_per_item; ++r) {
+            c.log(static_cast<int>(item * records_per_item + r), ms, client);
+          }
+        }
+      });
+  outcome o;
+  o.records = items * records_per_item;
+  o.expected_lines = small_warmup * cfg.threads + o.records;
+  o.wall_s = pt.total_s;
+  o.cpu_s = pt.cpu_s;
+  o.note = fmt::format("loops done after {:.3f} s", pt.loop_s);
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// Checking the file, and the output
+
+// Lines of `path` that contain `needle`, or -1 if it cannot be read.
+std::int64_t count_lines_with(const std::string& path, std::string_view needle) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return -1;
+  std::int64_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+struct row {
+  config cfg;
+  outcome out;
+  long peak_rss_kib = 0;
+};
+
+bool append_csv(const std::string& path, const row& r) {
+  if (path.empty()) return true;
+  std::error_code ec;
+  const bool fresh =
+      !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
+  std::ofstream out(path, std::ios::app);
+  if (!out) {
+    fmt::print(stderr, "error: cannot append to {}\n", path);
+    return false;
+  }
+  if (fresh) {
+    out << "scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,"
+           "msgs_per_s,cpu_s,peak_rss_kib,dropped\n";
+  }
+  const outcome& o = r.out;
+  auto ns = [&](double bench::percentiles::*field) {
+    return o.lat ? fmt::format("{:.1f}", (*o.lat).*field) : std::string();
+  };
+  out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{:.0f},{:.3f},{},{}\n", r.cfg.scenario,
+                     r.cfg.contender, r.cfg.threads, o.records, ns(&bench::percentiles::p50),
+                     ns(&bench::percentiles::p90), ns(&bench::percentiles::p99),
+                     ns(&bench::percentiles::p999), ns(&bench::percentiles::max), o.wall_s,
+                     static_cast<double>(o.records) / o.wall_s, o.cpu_s, r.peak_rss_kib,
+                     o.dropped ? fmt::format("{}", *o.dropped) : std::string());
+  return static_cast<bool>(out);
+}
+
+void print_summary(const row& r) {
+  const outcome& o = r.out;
+  std::string s = fmt::format("{} {} threads={} records={}:", r.cfg.scenario, r.cfg.contender,
+                              r.cfg.threads, o.records);
+  if (o.lat) {
+    s += fmt::format(" p50 {} p90 {} p99 {} p99.9 {} max {} ns |", bench::fmt_ns(o.lat->p50),
+                     bench::fmt_ns(o.lat->p90), bench::fmt_ns(o.lat->p99),
+                     bench::fmt_ns(o.lat->p999), bench::fmt_ns(o.lat->max));
+  }
+  s += fmt::format(" wall {:.3f} s, {} msgs/s | cpu {:.3f} s | peak RSS {:.1f} MiB", o.wall_s,
+                   bench::fmt_rate(static_cast<double>(o.records) / o.wall_s), o.cpu_s,
+                   static_cast<double>(r.peak_rss_kib) / 1024);
+  if (o.dropped) s += fmt::format(" | dropped {}", *o.dropped);
+  if (!o.note.empty()) s += " | " + o.note;
+  fmt::print("{}\n", s);
+}
+
+// ---------------------------------------------------------------------------
+// One run
+
+std::optional<jot::backpressure> overload_mode(std::string_view scenario) {
+  if (scenario == "overload_block") return jot::backpressure::block;
+  if (scenario == "overload_drop") return jot::backpressure::drop;
+  if (scenario == "overload_grow") return jot::backpressure::grow;
+  return std::nullopt;
+}
+
+// Runs the scenario on `c`, checks the file, and returns the row (or
+// nothing if the file is wrong).
+template <class Contender>
+std::optional<row> run(Contender& c, const config& cfg, const setup& s,
+                       const bench::tick_clock& clk) {
+  outcome o;
+  if (cfg.scenario == "hot_path") {
+    o = hot_path(c, cfg, clk);
+  } else if (cfg.scenario == "throughput") {
+    o = throughput(c, cfg);
+  } else if (cfg.scenario == "slow_sink") {
+    o = timed_calls(c, cfg, clk, clk.from_ns(app_work_ns));
+  } else if (cfg.scenario == "batch_job") {
+    o = batch_job(c, cfg);
+  } else {  // overload_*
+    o = timed_calls(c, cfg, clk, 0);
+    o.dropped = c.dropped();
+  }
+  row r{cfg, o, peak_rss_kib()};
+  if (cfg.scenario == "overload_drop") {
+    // Drop warnings are lines of their own; count the records.
+    const std::int64_t in_file = count_lines_with(s.path, "request ");
+    if (in_file < 0 || static_cast<std::uint64_t>(in_file) + *o.dropped != o.expected_lines) {
+      fmt::print(stderr, "error: {}: {} records in the file + {} dropped, {} logged\n",
+                 cfg.contender, in_file, *o.dropped, o.expected_lines);
+      return std::nullopt;
+    }
+  } else {
+    const std::int64_t lines = bench::count_lines(s.path);
+    if (lines != static_cast<std::int64_t>(o.expected_lines)) {
+      fmt::print(stderr, "error: {}: the log file has {} lines, expected {}\n", cfg.contender,
+                 lines, o.expected_lines);
+      return std::nullopt;
+    }
+  }
+  return r;
+}
+
+// Makes the contender named in cfg and runs; an empty result: failed.
+std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::tick_clock& clk) {
+  auto go = [&](auto& c) { return run(c, cfg, s, clk); };
+  if (cfg.contender == "jot_async" || cfg.contender == "jot_async_eager" ||
+      cfg.contender == "jot_sync") {
+    const jot::delivery d = cfg.contender == "jot_async"         ? jot::delivery::async
+                            : cfg.contender == "jot_async_eager" ? jot::delivery::async_eager
+                                                                 : jot::delivery::sync;
+    jot_contender c(s, d);
+    return go(c);
+  }
+  if (cfg.contender == "fmt_fwrite") {
+    fmt_fwrite_contender c(s);
+    return go(c);
+  }
+#if JOT_BENCH_HAVE_SPDLOG
+  if (cfg.contender == "spdlog_async") {
+    spdlog_contender<true> c(s);
+    return go(c);
+  }
+  if (cfg.contender == "spdlog_sync") {
+    spdlog_contender<false> c(s);
+    return go(c);
+  }
+#endif
+  return std::nullopt;  // not reached: names are checked in main()
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::args a(argc, argv);
+  if (a.flag("--help") || a.flag("-h")) {
+    fmt::print("{}", usage);
+    return 0;
+  }
+  config cfg;
+  cfg.scenario = a.str("--scenario", "");
+  cfg.contender = a.str("--contender", "");
+  const std::uint64_t threads_arg = a.u64("--threads", 0);
+  const std::uint64_t records_arg = a.u64("--records", 0);
+  const std::string csv = a.str("--csv", "");
+  const bool quick = a.flag("--quick");
+  a.done(usage);
+
+  struct scenario_info {
+    std::string_view name;
+    std::uint64_t count, quick_count;
+    unsigned threads;
+  };
+  constexpr scenario_info scenarios[] = {
+      {"hot_path", 100'000, 20'000, 1},          {"throughput", 4'000'000, 1'000'000, 1},
+      {"slow_sink", 200'000, 50'000, 1},         {"batch_job", 300'000, 100'000, 2},
+      {"overload_block", 1'000'000, 200'000, 1}, {"overload_drop", 1'000'000, 200'000, 1},
+      {"overload_grow", 1'000'000, 200'000, 1},
+  };
+  const scenario_info* sc = nullptr;
+  for (const auto& x : scenarios) {
+    if (x.name == cfg.scenario) sc = &x;
+  }
+  constexpr std::string_view contenders[] = {"jot_async",    "jot_async_eager", "jot_sync",
+                                             "spdlog_async", "spdlog_sync",     "fmt_fwrite"};
+  const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
+                                         cfg.contender) != std::end(contenders);
+  if (sc == nullptr || !known_contender) {
+    fmt::print(stderr, "unknown or missing --scenario / --contender\n{}", usage);
+    return 2;
+  }
+  if (!JOT_BENCH_HAVE_SPDLOG && cfg.contender.starts_with("spdlog")) {
+    fmt::print(stderr, "{}: this build has no spdlog (install libspdlog-dev)\n", cfg.contender);
+    return 2;
+  }
+  const std::optional<jot::backpressure> overload = overload_mode(cfg.scenario);
+  if (overload && cfg.contender != "jot_async") {
+    fmt::print("{} {}: not applicable\n", cfg.scenario, cfg.contender);
+    return 0;
+  }
+  cfg.threads = threads_arg != 0 ? static_cast<unsigned>(threads_arg) : sc->threads;
+  cfg.count = records_arg != 0 ? records_arg : quick ? sc->quick_count : sc->count;
+  if ((cfg.scenario == "throughput" || overload) && cfg.threads != 1) {
+    fmt::print(stderr, "{} runs on one thread\n", cfg.scenario);
+    return 2;
+  }
+  // The record number is an int: at most warm-up + count, or 3 per batch item.
+  if (threads_arg > 64 || cfg.count * records_per_item + 2'000 > 0x7fffffffu ||
+      cfg.count < cfg.threads) {
+    fmt::print(stderr, "--threads up to 64, --records at least --threads and below 2^31 / 3\n");
+    return 2;
+  }
+
+  const bench::tick_clock clk(bench::calibrate_ticks_per_ns());
+  bench::temp_dir dir;
+  setup s;
+  s.path = dir.file(cfg.contender + ".log");
+  s.threads = cfg.threads;
+  s.backend_cpu = cfg.threads == 1 ? backend_cpu : -1;
+  s.overload = overload;
+  if (cfg.scenario == "slow_sink") s.write_delay_ticks = clk.from_ns(slow_write_ns);
+  if (overload) s.write_delay_ticks = clk.from_ns(overload_write_ns);
+
+  const std::optional<row> r = make_and_run(cfg, s, clk);
+  if (!r) return 1;
+  print_summary(*r);
+  if (r->out.lat) {
+    fmt::print("(latencies include the fenced timer's own {:.1f} ns)\n",
+               clk.to_ns(bench::timer_cost_ticks()));
+  }
+  return append_csv(csv, *r) ? 0 : 1;
+}
