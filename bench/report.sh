@@ -15,6 +15,7 @@
 # Environment:
 #   JOT_BENCH_NO_PLOTS=1   skip the plots (they are skipped anyway without gnuplot)
 set -euo pipefail
+export LC_ALL=C  # decimal points in the figures, whatever the locale
 
 usage() { sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
@@ -100,7 +101,14 @@ awk -F, -v md="$md" -v meta="$meta" -v csv_name="$(basename "$csv")" -v plots="$
   # "") thread count; "" when there is none.
   function get(s, c, t, col) { return (t == "" ? last[s, c, col] : val[s, c, t, col]) }
   function has(s, c, t, col) { return get(s, c, t, col) != "" }
-  function ratio(a, b) { return b + 0 > 0 ? sprintf(a / b < 1 ? "%.3f" : "%.2f", a / b) : "n/a" }
+  function ratio(a, b) { return b + 0 > 0 ? sprintf(a / b < 1 ? "%.3f" : a / b < 10 ? "%.2f" : "%.1f", a / b) : "n/a" }
+  # A latency in the unit that suits it, for the reading.
+  function dur(x) {
+    if (x == "") return "-"
+    if (x + 0 < 1e3) return ns(x) " ns"
+    if (x + 0 < 1e6) return sprintf("%.1f us", x / 1e3)
+    return sprintf("%.2f ms", x / 1e6)
+  }
   function check(ok, text) {
     checks[++nc] = (ok ? "PASS" : "FAIL") "  " text
     if (!ok) nfail++
@@ -109,13 +117,14 @@ awk -F, -v md="$md" -v meta="$meta" -v csv_name="$(basename "$csv")" -v plots="$
   function say(text) { reading[++nr] = "- " text }
 
   BEGIN {
-    title["hot_path"] = "Hot path: the time of one log call on the caller, in ns (the timer is included)"
-    title["throughput"] = "Throughput: records written to a file, end to end"
-    title["slow_sink"] = "Slow sink: the caller while the sink is slow"
-    title["batch_job"] = "Batch job: the whole job, wall time and CPU"
-    title["overload_block"] = "Overload, backpressure block: a burst far larger than the ring"
-    title["overload_drop"] = "Overload, backpressure drop: a burst far larger than the ring"
-    title["overload_grow"] = "Overload, backpressure grow: a burst far larger than the ring"
+    # What each scenario does is documented in bench/suite.cc.
+    title["hot_path"] = "Hot path: the time of one log call on the caller, in ns (the timer is included), with 1, 2 or 4 threads logging"
+    title["throughput"] = "Throughput: one thread logs as fast as it can, until every record is in the file"
+    title["slow_sink"] = "Slow sink: every write to the file is slow; the latencies are those of the log call on the caller"
+    title["batch_job"] = "Batch job: work items split over the threads, each logging records; the whole job, wall time and CPU"
+    title["overload_block"] = "Overload, backpressure block: a burst far larger than the ring, to a slow sink"
+    title["overload_drop"] = "Overload, backpressure drop: a burst far larger than the ring, to a slow sink"
+    title["overload_grow"] = "Overload, backpressure grow: a burst far larger than the ring, to a slow sink"
     title["compile_time"] = "Compile time: a file of distinct log statements at -O2 (records = statements)"
     split("hot_path throughput slow_sink batch_job overload_block overload_drop overload_grow compile_time", known, " ")
     for (i = 1; i <= 8; i++) { sorder[i] = known[i]; sknown[known[i]] }
@@ -174,9 +183,9 @@ awk -F, -v md="$md" -v meta="$meta" -v csv_name="$(basename "$csv")" -v plots="$
       }
       if (best != "") say(sprintf("Hot path, 1 thread: the fastest median call was %s, %s ns (timer included).", best, ns(get("hot_path", best, 1, 5))))
       if (has("hot_path", "jot_async", 1, 5) && has("hot_path", "spdlog_async", 1, 5))
-        say(sprintf("jot_async took %s ns at the median and %s ns at p99.9; spdlog_async %s ns and %s ns: jot_async is %s and %s times faster.",
-          ns(get("hot_path", "jot_async", 1, 5)), ns(get("hot_path", "jot_async", 1, 8)),
-          ns(get("hot_path", "spdlog_async", 1, 5)), ns(get("hot_path", "spdlog_async", 1, 8)),
+        say(sprintf("jot_async took %s at the median and %s at p99.9; spdlog_async %s and %s: jot_async is %s and %s times faster.",
+          dur(get("hot_path", "jot_async", 1, 5)), dur(get("hot_path", "jot_async", 1, 8)),
+          dur(get("hot_path", "spdlog_async", 1, 5)), dur(get("hot_path", "spdlog_async", 1, 8)),
           ratio(get("hot_path", "spdlog_async", 1, 5), get("hot_path", "jot_async", 1, 5)),
           ratio(get("hot_path", "spdlog_async", 1, 8), get("hot_path", "jot_async", 1, 8))))
       if (has("hot_path", "jot_async", 1, 5) && (has("hot_path", "jot_async", 2, 5) || has("hot_path", "jot_async", 4, 5))) {
@@ -204,7 +213,7 @@ awk -F, -v md="$md" -v meta="$meta" -v csv_name="$(basename "$csv")" -v plots="$
       text = ""
       for (i = 1; i <= ncont["slow_sink"]; i++) {
         c = corder["slow_sink", i]
-        if (has("slow_sink", c, "", 7)) text = text (text == "" ? "" : ", ") sprintf("%s %s ns", c, ns(get("slow_sink", c, "", 7)))
+        if (has("slow_sink", c, "", 7)) text = text (text == "" ? "" : ", ") sprintf("%s %s", c, dur(get("slow_sink", c, "", 7)))
       }
       if (text != "") say("Slow sink, p99 of a call on the caller: " text ".")
       for (i = 1; i <= ncont["slow_sink"]; i++) {
@@ -220,14 +229,14 @@ awk -F, -v md="$md" -v meta="$meta" -v csv_name="$(basename "$csv")" -v plots="$
         (sc == "" || ac == "" ? "cannot be compared with" : (sc + 0 < ac + 0 ? "beat" : "did not beat")), sec(sc), sec(ac)))
     }
     if (has("overload_block", "jot_async", "", 9))
-      say(sprintf("Overload, block: the slowest call waited %s ns (p99.9 %s ns); nothing is dropped in this mode (dropped: %s).",
-        ns(get("overload_block", "jot_async", "", 9)), ns(get("overload_block", "jot_async", "", 8)), cell(14, get("overload_block", "jot_async", "", 14))))
+      say(sprintf("Overload, block: the slowest call waited %s (p99.9 %s); nothing is dropped in this mode (dropped: %s).",
+        dur(get("overload_block", "jot_async", "", 9)), dur(get("overload_block", "jot_async", "", 8)), cell(14, get("overload_block", "jot_async", "", 14))))
     if (has("overload_drop", "jot_async", "", 14))
-      say(sprintf("Overload, drop: %s of %s records dropped; the slowest call took %s ns.",
-        get("overload_drop", "jot_async", "", 14), cell(4, get("overload_drop", "jot_async", "", 4)), ns(get("overload_drop", "jot_async", "", 9))))
+      say(sprintf("Overload, drop: %s of %s records dropped; the slowest call took %s.",
+        get("overload_drop", "jot_async", "", 14), cell(4, get("overload_drop", "jot_async", "", 4)), dur(get("overload_drop", "jot_async", "", 9))))
     if (has("overload_grow", "jot_async", "", 13))
-      say(sprintf("Overload, grow: peak RSS %s MiB (block: %s MiB), slowest call %s ns.",
-        mib(get("overload_grow", "jot_async", "", 13)), mib(get("overload_block", "jot_async", "", 13)), ns(get("overload_grow", "jot_async", "", 9))))
+      say(sprintf("Overload, grow: peak RSS %s MiB (block: %s MiB), slowest call %s.",
+        mib(get("overload_grow", "jot_async", "", 13)), mib(get("overload_block", "jot_async", "", 13)), dur(get("overload_grow", "jot_async", "", 9))))
     if (has("compile_time", "jot_async", "", 10) && has("compile_time", "spdlog_sync", "", 10))
       say(sprintf("Compile time: %s statements took %s s with jot (CPU %s s) and %s s with spdlog (CPU %s s): jot took %s times as long as spdlog.",
         get("compile_time", "jot_async", "", 4), sec(get("compile_time", "jot_async", "", 10)), sec(get("compile_time", "jot_async", "", 12)),

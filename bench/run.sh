@@ -26,6 +26,7 @@
 #   JOT_BENCH_SUITE        run this driver instead of building one
 #                          (for testing these scripts)
 set -euo pipefail
+export LC_ALL=C  # decimal points in the figures, whatever the locale
 
 usage() { sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
@@ -184,7 +185,7 @@ main() {
     [[ $threads == - ]] || label+=", $threads thread$([[ $threads == 1 ]] || echo s)"
     step "$label: "
     : >"$row_csv"
-    t0=$SECONDS
+    t0=$EPOCHREALTIME
     rc=0
     timeout -k 10 "$limit" "$suite" "${args[@]}" "${quick_flag[@]}" --csv "$row_csv" >"$log" 2>&1 || rc=$?
     # The driver appends one row (and perhaps a header to a new file).
@@ -192,12 +193,12 @@ main() {
     if ((rc == 0)) && [[ $(wc -l <<<"$rows") == 1 && -n $rows ]] &&
       awk -F, -v s="$scenario" -v c="$c" 'NF != 14 || $1 != s || $2 != c { exit 1 }' <<<"$rows"; then
       echo "$rows" >>"$csv"
-      awk -F, -v t=$((SECONDS - t0)) '{
+      awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" '{
         if ($5 != "") printf "p50 %s ns, p99.9 %s ns", $5, $8
-        else printf "wall %s s", $10
+        else printf "wall %.3f s, CPU %.3f s", $10, $12
         if ($11 != "") printf ", %.0f msgs/s", $11
         if ($14 != "" && $14 > 0) printf ", %s dropped", $14
-        printf " (%d s)\n", t
+        printf " (%.1f s)\n", t1 - t0
       }' <<<"$rows"
     else
       if ((rc == 124)); then echo "FAILED: still running after $limit s"

@@ -25,6 +25,7 @@
 # passed; spdlog comes from the system include path, compiled as its
 # package's CMake target is (compiled library, external fmt).
 set -euo pipefail
+export LC_ALL=C  # decimal points in the figures, whatever the locale
 
 usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
