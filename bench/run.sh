@@ -193,11 +193,14 @@ main() {
     if ((rc == 0)) && [[ $(wc -l <<<"$rows") == 1 && -n $rows ]] &&
       awk -F, -v s="$scenario" -v c="$c" 'NF != 14 || $1 != s || $2 != c { exit 1 }' <<<"$rows"; then
       echo "$rows" >>"$csv"
-      awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" '{
+      # What the CSV has no column for (the producer-side rate, when
+      # everything was written) is on the driver's summary line, after "|".
+      awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" -v extra="$(sed -n 's/^.* | //p' "$log" | head -n1)" '{
         if ($5 != "") printf "p50 %s ns, p99.9 %s ns", $5, $8
         else printf "wall %.3f s, CPU %.3f s", $10, $12
         if ($11 != "") printf ", %.0f msgs/s", $11
         if ($14 != "" && $14 > 0) printf ", %s dropped", $14
+        if (extra != "") printf "; %s", extra
         printf " (%.1f s)\n", t1 - t0
       }' <<<"$rows"
     else
