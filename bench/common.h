@@ -289,18 +289,27 @@ struct csv_row {
   double records_per_s = -1;
 };
 
-inline bool append_csv(const std::string& path, const csv_row& r) {
-  if (path.empty()) return true;
+// Opens a CSV file for appending, writing `header` (and a line end) first
+// when the file is new or empty. On failure, says so on stderr; the stream
+// is then not good.
+inline std::ofstream open_csv(const std::string& path, std::string_view header) {
   std::error_code ec;
   const bool fresh =
       !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
   std::ofstream out(path, std::ios::app);
   if (!out) {
     fmt::print(stderr, "error: cannot append to {}\n", path);
-    return false;
+    return out;
   }
-  if (fresh)
-    out << "bench,contender,threads,calls,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,records_per_s\n";
+  if (fresh) out << header << '\n';
+  return out;
+}
+
+inline bool append_csv(const std::string& path, const csv_row& r) {
+  if (path.empty()) return true;
+  std::ofstream out = open_csv(
+      path, "bench,contender,threads,calls,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,records_per_s");
+  if (!out) return false;
   auto num = [](double v) { return v < 0 ? std::string() : fmt::format("{:.1f}", v); };
   out << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", r.bench, r.contender, r.threads, r.calls,
                      num(r.lat.p50), num(r.lat.p90), num(r.lat.p99), num(r.lat.p999),

@@ -613,18 +613,11 @@ struct row {
 
 bool append_csv(const std::string& path, const row& r) {
   if (path.empty()) return true;
-  std::error_code ec;
-  const bool fresh =
-      !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
-  std::ofstream out(path, std::ios::app);
-  if (!out) {
-    fmt::print(stderr, "error: cannot append to {}\n", path);
-    return false;
-  }
-  if (fresh) {
-    out << "scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,"
-           "msgs_per_s,cpu_s,peak_rss_kib,dropped\n";
-  }
+  std::ofstream out = bench::open_csv(
+      path,
+      "scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,"
+      "msgs_per_s,cpu_s,peak_rss_kib,dropped");
+  if (!out) return false;
   const outcome& o = r.out;
   auto ns = [&](double bench::percentiles::*field) {
     return o.lat ? fmt::format("{:.1f}", (*o.lat).*field) : std::string();
