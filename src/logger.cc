@@ -206,8 +206,9 @@ void set_all_loggers_sync(bool sync) noexcept {
 }
 
 namespace {
-// The sinks locked by lock_sinks_for_fork(), each once.
+// The sinks and formatters locked by lock_sinks_for_fork(), each once.
 std::vector<sink*> fork_locked_sinks;
+std::vector<formatter*> fork_locked_formatters;
 }  // namespace
 
 void lock_sinks_for_fork() noexcept {
@@ -223,12 +224,20 @@ void lock_sinks_for_fork() noexcept {
               fork_locked_sinks.end()) {
             fork_locked_sinks.push_back(s.get());
           }
+          formatter* f = s->formatter_ptr().get();
+          if (std::find(fork_locked_formatters.begin(), fork_locked_formatters.end(), f) ==
+              fork_locked_formatters.end()) {
+            fork_locked_formatters.push_back(f);
+          }
         }
       }
     } catch (...) {
       // Out of memory: the sinks not listed stay unlocked.
     }
   }
+  // A thread in sync mode takes a formatter's lock and a sink's one after
+  // the other, never both: any order is safe here.
+  for (formatter* f : fork_locked_formatters) f->format_mutex().lock();
   for (sink* s : fork_locked_sinks) {
     sink_control& c = sink_control::of(*s);
     c.mu.lock();
@@ -240,7 +249,9 @@ void lock_sinks_for_fork() noexcept {
 
 void unlock_sinks_after_fork() noexcept {
   for (sink* s : fork_locked_sinks) sink_control::of(*s).mu.unlock();
+  for (formatter* f : fork_locked_formatters) f->format_mutex().unlock();
   fork_locked_sinks.clear();
+  fork_locked_formatters.clear();
 }
 
 void reset_locks_after_fork() noexcept {

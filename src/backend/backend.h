@@ -88,9 +88,9 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
 // asynchronous again (start after shutdown). In src/logger.cc.
 void set_all_loggers_sync(bool sync) noexcept;
 
-// Around fork(): every sink's lock is taken before (so no thread writing
-// in sync mode is mid-write) and released after, in parent and child
-// alike. In src/logger.cc.
+// Around fork(): every formatter's and sink's lock is taken before (so no
+// thread writing in sync mode is mid-format or mid-write) and released
+// after, in parent and child alike. In src/logger.cc.
 void lock_sinks_for_fork() noexcept;
 void unlock_sinks_after_fork() noexcept;
 

@@ -23,6 +23,13 @@
 #define JOT_TEST_UNDER_TSAN 1
 #endif
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#define JOT_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JOT_TEST_UNDER_ASAN 1
+#endif
+#endif
 
 namespace {
 
@@ -84,6 +91,14 @@ TEST(fork_child_logs, parent_and_child_records_each_once) {
 TEST(fork_child_logs, forks_amid_sync_mode_writes) {
 #ifdef JOT_TEST_UNDER_TSAN
   GTEST_SKIP() << "as above";
+#endif
+#ifdef JOT_TEST_UNDER_ASAN
+  // GCC 12's AddressSanitizer does not hold its allocator's locks across
+  // fork(): forking often while other threads allocate leaves a child
+  // whose first malloc on a new thread waits forever (seen in gdb: the
+  // child's writer thread in SizeClassAllocator64::GetFromAllocator). The
+  // plain build runs this test.
+  GTEST_SKIP() << "AddressSanitizer's allocator is not fork-safe in this toolchain";
 #endif
   // Threads write in sync mode (on their side, under the sink's lock)
   // while the main thread forks again and again: no child inherits a sink
