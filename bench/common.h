@@ -326,6 +326,13 @@ class args {
  public:
   args(int argc, char** argv) : argv_(argv + 1, argv + argc) {}
 
+  // True if --help or -h was given; then `usage` has been printed.
+  bool help(std::string_view usage) {
+    if (!flag("--help") && !flag("-h")) return false;
+    fmt::print("{}", usage);
+    return true;
+  }
+
   // True if `name` is present (and removes it).
   bool flag(std::string_view name) {
     for (auto it = argv_.begin(); it != argv_.end(); ++it) {

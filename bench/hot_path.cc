@@ -255,10 +255,7 @@ result run_spdlog_sync(const config& cfg, const bench::temp_dir& dir, const benc
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   config cfg;
   cfg.calls = a.u64("--calls", cfg.calls);
   cfg.warmup = a.u64("--warmup", cfg.warmup);

@@ -63,10 +63,7 @@ long peak_rss_kib() {
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   const std::string mode = a.str("--mode", "block");
   const std::uint64_t records = a.u64("--records", 1'000'000);
   const std::uint64_t ring = a.u64("--ring", 64 * 1024);

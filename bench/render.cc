@@ -126,10 +126,7 @@ void run_round(result& r, double seconds) {
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   const std::string seconds_arg = a.str("--seconds", "0.5");
   const double seconds = std::strtod(seconds_arg.c_str(), nullptr);
   const auto rounds = static_cast<int>(a.u64("--rounds", 5));

@@ -318,10 +318,7 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   config cfg;
   cfg.calls = a.u64("--calls", cfg.calls);
   cfg.warmup = a.u64("--warmup", cfg.warmup);

@@ -728,10 +728,7 @@ std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   config cfg;
   cfg.scenario = a.str("--scenario", "");
   cfg.contender = a.str("--contender", "");

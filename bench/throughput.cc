@@ -231,10 +231,7 @@ result run_fmt_fwrite(const config& cfg, const bench::temp_dir& dir) {
 
 int main(int argc, char** argv) {
   bench::args a(argc, argv);
-  if (a.flag("--help") || a.flag("-h")) {
-    fmt::print("{}", usage);
-    return 0;
-  }
+  if (a.help(usage)) return 0;
   config cfg;
   cfg.records = a.u64("--records", cfg.records);
   cfg.producer_cpu = static_cast<int>(a.u64("--producer-cpu", 0));

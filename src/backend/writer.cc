@@ -208,8 +208,8 @@ void prepare_fork() noexcept {
   if (w.state.load() == life::running) {
     fork_mutex().lock();
     fork_paused = true;
-    the_dispatcher().flush_all(false);
   }
+  // Flushes each sink under its lock, as it takes them all.
   lock_sinks_for_fork();
 }
 

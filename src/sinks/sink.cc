@@ -35,26 +35,27 @@ std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
 }
 
-void call_flush(sink& s) noexcept {
+// Calls a sink's flush() or sync() (`what` names it); what it throws is
+// reported, not passed on.
+template <class Call>
+void guarded(Call call, const char* what) noexcept {
   try {
-    s.flush();
+    call();
   } catch (const std::exception& e) {
-    report_error(fmt::format("a sink threw from flush(): {}", e.what()));
+    report_error(fmt::format("a sink threw from {}: {}", what, e.what()));
   } catch (...) {
-    report_error("a sink threw from flush()");
+    report_error(fmt::format("a sink threw from {}", what));
   }
+}
+
+void call_flush(sink& s) noexcept {
+  guarded([&s] { s.flush(); }, "flush()");
 }
 
 void call_sync(sink& s, sink_control& c, std::int64_t now_ns) noexcept {
   c.sync_owed = false;
   c.last_sync_ns = now_ns;
-  try {
-    s.sync();
-  } catch (const std::exception& e) {
-    report_error(fmt::format("a sink threw from sync(): {}", e.what()));
-  } catch (...) {
-    report_error("a sink threw from sync()");
-  }
+  guarded([&s] { s.sync(); }, "sync()");
 }
 
 }  // namespace
