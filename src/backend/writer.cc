@@ -84,6 +84,10 @@ void run_writer() {
   const consumer_role_scope role_for_life;
   writer_state& w = ws();
   const std::unique_lock<std::mutex> role(consumer_mutex());
+  // The set-up runs under the fork lock too: a fork() while this thread is
+  // inside a static's first construction (the dispatcher's, say) would
+  // leave the child a guard that no thread of its own will ever release.
+  std::unique_lock<std::mutex> setting_up(fork_mutex());
   name_current_thread(w.opts.writer_name);
   pin_current_thread(w.opts.writer_cpu);
 
@@ -95,6 +99,7 @@ void run_writer() {
   std::uint64_t next_service = 0;
   queue_set& queues = the_queues();
   dispatcher& d = the_dispatcher();
+  setting_up.unlock();
   const auto emit = [&d](const record_header& h, const thread_queue& q) {
     d.process(h, q.thread_id, q.thread_name);
   };
@@ -262,6 +267,10 @@ void start_locked(const options& opts) {
     const std::lock_guard<std::mutex> lk(w.mu);
     w.stop = false;
   }
+  // Built here, under the life lock fork() also takes, not first on the
+  // new thread: a child must never inherit their construction half done.
+  static_cast<void>(consumer_mutex());
+  static_cast<void>(fork_mutex());
   w.thread = std::thread(run_writer);
   w.state.store(life::running, std::memory_order_release);
   set_all_loggers_sync(false);
