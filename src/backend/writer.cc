@@ -90,6 +90,7 @@ void run_writer() {
   std::unique_lock<std::mutex> setting_up(fork_mutex());
   name_current_thread(w.opts.writer_name);
   pin_current_thread(w.opts.writer_cpu);
+  block_write_signals_for_this_thread();
 
   wall_clock& clock = the_wall_clock();
   clock.calibrate();

@@ -17,6 +17,53 @@
 
 namespace jot::detail {
 
+namespace {
+
+constinit thread_local bool tls_write_signals_blocked = false;
+
+sigset_t write_signals() noexcept {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGXFSZ);
+  sigaddset(&set, SIGPIPE);
+  return set;
+}
+
+}  // namespace
+
+void block_write_signals_for_this_thread() noexcept {
+  const sigset_t set = write_signals();
+  if (const int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0) {
+    report_error(fmt::format("cannot block SIGXFSZ and SIGPIPE on the writer thread: {}",
+                             error_text(rc)));
+    return;
+  }
+  tls_write_signals_blocked = true;
+}
+
+write_signal_guard::write_signal_guard() noexcept {
+  if (tls_write_signals_blocked) return;
+  const sigset_t set = write_signals();
+  active_ = pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;
+}
+
+write_signal_guard::~write_signal_guard() {
+  if (!active_) return;
+  sigset_t pending;
+  if (sigpending(&pending) == 0) {
+    for (const int sig : {SIGXFSZ, SIGPIPE}) {
+      if (sigismember(&pending, sig) == 1 && sigismember(&old_, sig) == 0) {
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        const timespec now{};
+        static_cast<void>(sigtimedwait(&one, nullptr, &now));
+      }
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+}
+
 std::uint64_t current_thread_id() noexcept {
   return static_cast<std::uint64_t>(::syscall(SYS_gettid));
 }

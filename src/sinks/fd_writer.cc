@@ -9,6 +9,7 @@
 
 #include "jot/sink.h"
 #include "platform/error_text.h"
+#include "platform/thread.h"
 
 namespace jot::detail {
 
@@ -35,6 +36,7 @@ bool fd_writer::drain() noexcept {
 }
 
 bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
+  const write_signal_guard no_signal_kills;
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
     if (w < 0 && errno == EINTR) continue;

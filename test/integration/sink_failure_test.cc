@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -65,48 +66,70 @@ void log_until_file_exists(jot::logger& log, const std::string& path, int& next,
   }
 }
 
-TEST(sink_failure, file_size_limit_reported_and_other_sink_gets_everything) {
-  const std::string path = jot::test::temp_path("limited.log");
-  constexpr std::size_t limit = std::size_t{64} << 10;
-  constexpr int records = 20'000;
+// What jot_failing_write_child printed: the error handler's reports and
+// the in-memory sink's lines.
+struct child_output {
+  std::vector<std::string> reports;
+  std::vector<std::string> memory;
+};
+
+// Runs jot_failing_write_child (see there) and checks that it exited
+// normally: neither SIGXFSZ nor SIGPIPE ended it.
+void run_failing_write_child(std::string_view mode, const std::string& path, std::size_t limit,
+                             int records, child_output& result) {
   const std::string cmd =
-      fmt::format("'{}' '{}' {} {}", JOT_FILE_SIZE_LIMIT_CHILD, path, limit, records);
+      fmt::format("'{}' {} '{}' {} {}", JOT_FAILING_WRITE_CHILD, mode, path, limit, records);
   FILE* child = ::popen(cmd.c_str(), "r");
   ASSERT_NE(child, nullptr);
   std::string out;
   char buf[4096];
   for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, child)) > 0;) out.append(buf, n);
   const int status = ::pclose(child);
-  ASSERT_TRUE(WIFEXITED(status)) << "child died: " << status;
-  ASSERT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_FALSE(WIFSIGNALED(status))
+      << mode << ": the child was killed by signal " << WTERMSIG(status) << " (SIGXFSZ is "
+      << SIGXFSZ << ", SIGPIPE " << SIGPIPE << ")";
+  ASSERT_TRUE(WIFEXITED(status)) << mode << ": child status " << status;
+  ASSERT_EQ(WEXITSTATUS(status), 0) << mode;
 
-  std::vector<std::string> reports;
-  std::vector<std::string> memory;
   for (std::size_t start = 0; start < out.size();) {
     std::size_t nl = out.find('\n', start);
     if (nl == std::string::npos) nl = out.size();
     const std::string_view line(out.data() + start, nl - start);
     if (line.starts_with("error ")) {
-      reports.emplace_back(line.substr(6));
+      result.reports.emplace_back(line.substr(6));
     } else if (line.starts_with("memory ")) {
-      memory.emplace_back(line.substr(7));
+      result.memory.emplace_back(line.substr(7));
     } else {
       ADD_FAILURE() << "unexpected output from the child: " << line;
     }
     start = nl + 1;
   }
+}
 
-  // The in-memory sink got every record, in order.
+// The in-memory sink got every record, in order.
+void expect_all_records(const std::vector<std::string>& memory, int records) {
   ASSERT_EQ(memory.size(), static_cast<std::size_t>(records));
-  std::string expected;
   for (int i = 0; i < records; ++i) {
-    const std::string line = fmt::format("record {}", i);
-    ASSERT_EQ(memory[static_cast<std::size_t>(i)], line);
-    expected += line + '\n';
+    ASSERT_EQ(memory[static_cast<std::size_t>(i)], fmt::format("record {}", i));
   }
+}
+
+// A file sink logs past RLIMIT_FSIZE, with SIGXFSZ at its default action
+// (which would end the process): the process goes on, EFBIG is reported
+// once, and the other sink keeps every record. `mode`: "async" (the writer
+// thread writes the file) or "sync" (the logging thread does).
+void check_file_size_limit(std::string_view mode) {
+  const std::string path = jot::test::temp_path("limited.log");
+  constexpr std::size_t limit = std::size_t{64} << 10;
+  constexpr int records = 20'000;
+  child_output out;
+  ASSERT_NO_FATAL_FAILURE(run_failing_write_child(mode, path, limit, records, out));
+  ASSERT_NO_FATAL_FAILURE(expect_all_records(out.memory, records));
 
   // The file holds the records that fit, in order: the kernel writes up to
   // the limit, so possibly part of the last one, and nothing else.
+  std::string expected;
+  for (int i = 0; i < records; ++i) expected += fmt::format("record {}\n", i);
   const std::string file = jot::test::read_file(path);
   ASSERT_LE(file.size(), limit);
   const std::size_t longest_line = fmt::format("record {}\n", records - 1).size();
@@ -118,10 +141,38 @@ TEST(sink_failure, file_size_limit_reported_and_other_sink_gets_everything) {
                                   << (mismatch - file.begin());
 
   // Reported, naming the file and the error, once rather than per record.
-  ASSERT_FALSE(reports.empty());
-  EXPECT_LT(reports.size(), 5u);
-  EXPECT_NE(reports[0].find(path), std::string::npos) << reports[0];
-  EXPECT_NE(reports[0].find("File too large"), std::string::npos) << reports[0];
+  ASSERT_FALSE(out.reports.empty());
+  EXPECT_LT(out.reports.size(), 5u);
+  EXPECT_NE(out.reports[0].find(path), std::string::npos) << out.reports[0];
+  EXPECT_NE(out.reports[0].find("File too large"), std::string::npos) << out.reports[0];
+}
+
+TEST(sink_failure, file_size_limit_reported_and_other_sink_gets_everything) {
+  check_file_size_limit("async");
+}
+
+TEST(sink_failure, file_size_limit_in_sync_mode_does_not_kill_the_logging_thread) {
+  check_file_size_limit("sync");
+}
+
+// The console sink writes to a pipe nobody reads any more, with SIGPIPE at
+// its default action: reported once, the other sink keeps everything.
+void check_broken_pipe(std::string_view mode) {
+  constexpr int records = 20'000;
+  child_output out;
+  ASSERT_NO_FATAL_FAILURE(run_failing_write_child(mode, "-", 0, records, out));
+  ASSERT_NO_FATAL_FAILURE(expect_all_records(out.memory, records));
+  ASSERT_FALSE(out.reports.empty());
+  EXPECT_LT(out.reports.size(), 5u);
+  EXPECT_NE(out.reports[0].find("Broken pipe"), std::string::npos) << out.reports[0];
+}
+
+TEST(sink_failure, console_on_a_closed_pipe_reported_and_other_sink_gets_everything) {
+  check_broken_pipe("pipe");
+}
+
+TEST(sink_failure, console_on_a_closed_pipe_in_sync_mode_does_not_kill_the_logging_thread) {
+  check_broken_pipe("pipe-sync");
 }
 
 TEST(sink_failure, full_disk_reported_once_and_other_sink_gets_everything) {
