@@ -69,6 +69,12 @@ class sink {
   /// Makes the bytes flushed so far durable (fsync), when the flush policy
   /// asks for it. Default: nothing.
   virtual void sync() {}
+  /// Asked after each flush(): true while the sink still holds records it
+  /// could not hand over yet (a file that cannot be opened). jot then keeps
+  /// calling flush() whenever it looks after its sinks (the sink decides
+  /// how often it really retries), whether or not more records come, and
+  /// reports at shutdown a sink that still holds some. Default: false.
+  virtual bool holds_unwritten() const noexcept { return false; }
 
   formatter& get_formatter() const noexcept { return *formatter_; }
   const std::shared_ptr<formatter>& formatter_ptr() const noexcept { return formatter_; }
@@ -91,9 +97,11 @@ struct file_options {
 };
 
 /// Appends to a file. A file that cannot be opened is reported through the
-/// error handler and opening is tried again at most once a second; records
-/// wait in memory meanwhile, up to 16 MiB, after which further records are
-/// counted as lost and the count is reported once the file opens. A failed
+/// error handler and opening is tried again at most once a second, whether
+/// or not more records come; records wait in memory meanwhile, up to
+/// 16 MiB, after which further records are counted as lost and the count is
+/// reported once the file opens. Records still waiting at shutdown are
+/// reported too (they are lost if the process then exits). A failed
 /// write is reported once per kind of failure, and its bytes are lost. A
 /// file deleted or renamed underneath (log rotation) is noticed at a flush,
 /// at most once a second, reported, and created again.

@@ -164,6 +164,20 @@ void dispatcher::service(bool idle) noexcept { visit_listed(idle, false, false);
 
 void dispatcher::flush_all(bool sync_now) noexcept { visit_listed(false, true, sync_now); }
 
+std::size_t dispatcher::sinks_holding_unwritten() noexcept {
+  try {
+    take_pending();
+  } catch (...) {
+  }
+  std::size_t n = 0;
+  for (sink* s : listed_) {
+    sink_control& c = sink_control::of(*s);
+    const std::lock_guard<std::mutex> lk(c.mu);
+    if (c.unwritten) ++n;
+  }
+  return n;
+}
+
 dispatcher& the_dispatcher() noexcept {
   static immortal<dispatcher> d(true);
   return d.get();

@@ -44,6 +44,9 @@ class dispatcher {
   // Consumer role: flushes every sink holding unflushed records, and
   // syncs those whose policy syncs (jot::flush(), shutdown: `sync_now`).
   void flush_all(bool sync_now) noexcept;
+  // Consumer role: how many sinks kept records at their last flush
+  // (sink::holds_unwritten()).
+  std::size_t sinks_holding_unwritten() noexcept;
 
   // Writes "N records dropped from thread T since S" to the sinks of `lg`,
   // as a record of that thread, at `ticks`.

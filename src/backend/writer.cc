@@ -189,9 +189,18 @@ void run_writer() {
     }
   }
 
+  std::size_t holding = 0;
   {
     const std::lock_guard<std::mutex> working(fork_mutex());
     d.flush_all(true);
+    holding = d.sinks_holding_unwritten();
+  }
+  if (holding != 0) {
+    report_error(fmt::format(
+        "shutdown: {} sink(s) still hold records they could not write (their earlier reports "
+        "say why); they are written if the sink recovers while the process still logs, and "
+        "lost if it exits first",
+        holding));
   }
   std::uint64_t requested = 0;
   {

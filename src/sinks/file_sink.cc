@@ -52,6 +52,8 @@ class file_sink_impl final : public sink {
     out_.drain();
   }
 
+  bool holds_unwritten() const noexcept override { return out_.fd() < 0 && out_.buffered() != 0; }
+
   // fdatasync: the data and what is needed to read it back (the size),
   // not the times. A failure is reported once until a sync succeeds.
   void sync() override {

@@ -72,10 +72,11 @@ bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_
 }
 
 void flush_locked(sink& s, sink_control& c, bool sync_now) {
-  const bool had_records = c.unflushed != 0;
+  const bool had_records = c.unflushed != 0 || c.unwritten;
   if (had_records) {
     c.unflushed = 0;
     call_flush(s);
+    c.unwritten = s.holds_unwritten();
   }
   const flush_policy& p = c.policy;
   if (p.fsync == fsync_policy::never) return;
@@ -91,9 +92,10 @@ void flush_locked(sink& s, sink_control& c, bool sync_now) {
 
 void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle) {
   const flush_policy& p = c.policy;
-  if (c.unflushed != 0 &&
-      ((idle && p.on_idle) ||
-       (p.every.count() > 0 && now_ns - c.unflushed_since_ns >= ns_of(p.every)))) {
+  if (c.unwritten ||
+      (c.unflushed != 0 &&
+       ((idle && p.on_idle) ||
+        (p.every.count() > 0 && now_ns - c.unflushed_since_ns >= ns_of(p.every))))) {
     flush_locked(s, c, false);
   }
   if (c.sync_owed && now_ns - c.last_sync_ns >= ns_of(p.fsync_every)) call_sync(s, c, now_ns);

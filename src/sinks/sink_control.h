@@ -20,13 +20,14 @@ struct sink_control {
   std::int64_t unflushed_since_ns = 0;  // monotonic time of the first of them
   std::int64_t last_sync_ns = 0;        // monotonic time of the last sync
   bool sync_owed = false;               // flushed bytes wait for a sync (fsync interval)
+  bool unwritten = false;               // the last flush left records in the sink
   // In the writer's list of sinks to look after (or on its way there):
-  // true whenever unflushed > 0 or sync_owed.
+  // true whenever needs_care().
   bool listed = false;
 
   static sink_control& of(sink& s) noexcept { return *s.control_; }
 
-  bool needs_care() const noexcept { return unflushed != 0 || sync_owed; }
+  bool needs_care() const noexcept { return unflushed != 0 || sync_owed || unwritten; }
 };
 
 // Writes one rendered record and applies the policy's record-count and
@@ -35,14 +36,16 @@ struct sink_control {
 // the caller lists it and sets `listed`.
 bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_view line);
 
-// Flushes the sink if it holds unflushed records, then syncs as the policy
-// says; `sync_now`: jot::flush() or shutdown, which make an owed or
-// interval sync at once.
+// Flushes the sink if it holds unflushed records (or kept some at its last
+// flush: sink::holds_unwritten()), then syncs as the policy says;
+// `sync_now`: jot::flush() or shutdown, which make an owed or interval sync
+// at once.
 void flush_locked(sink& s, sink_control& c, bool sync_now);
 
 // The writer's periodic look: flushes a sink whose oldest unflushed
 // record is older than policy.every (or, when `idle`, one with on_idle),
-// and makes an owed sync whose time has come.
+// or one that kept records at its last flush, and makes an owed sync whose
+// time has come.
 void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle);
 
 }  // namespace jot::detail

@@ -6,7 +6,9 @@
 //     EFBIG and raise SIGXFSZ), for modes "async" and "sync";
 //   a console sink on standard error, made a pipe whose reader is gone
 //     (writes fail with EPIPE and raise SIGPIPE), for modes "pipe" and
-//     "pipe-sync".
+//     "pipe-sync";
+//   a file sink whose directory does not exist, for mode "unopened" (the
+//     records wait in memory; shutdown must say they were never written).
 // Both signals are left at their default action, which ends the process,
 // unless jot keeps them off its writes. The "-sync" modes and "sync" log in
 // delivery::sync, so the logging thread writes; the others leave it to the
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
   const auto limit = static_cast<rlim_t>(std::strtoull(argv[3], nullptr, 10));
   const long records = std::atol(argv[4]);
   const bool pipe_mode = mode == "pipe" || mode == "pipe-sync";
-  if (!pipe_mode && mode != "async" && mode != "sync") return 2;
+  if (!pipe_mode && mode != "async" && mode != "sync" && mode != "unopened") return 2;
 
   if (std::signal(SIGXFSZ, SIG_DFL) == SIG_ERR || std::signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
     return 3;
@@ -40,7 +42,7 @@ int main(int argc, char** argv) {
   if (pipe_mode) {
     int fds[2];
     if (::pipe(fds) != 0 || ::close(fds[0]) != 0 || ::dup2(fds[1], 2) != 2) return 4;
-  } else {
+  } else if (mode != "unopened") {
     const rlimit rl{limit, limit};
     if (::setrlimit(RLIMIT_FSIZE, &rl) != 0) return 4;
   }

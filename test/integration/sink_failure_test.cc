@@ -243,6 +243,44 @@ TEST(sink_failure, missing_directory_created_later_gets_the_waiting_records) {
   std::remove(dir.c_str());
 }
 
+TEST(sink_failure, waiting_records_are_written_when_the_directory_appears_without_more_records) {
+  ASSERT_TRUE(start_jot_once());
+  const std::string dir = jot::test::temp_path("quiet-later");
+  const std::string path = dir + "/app.log";
+  auto& log = jot::make_logger("quiet", {jot::file_sink(path, {.format = message_only()})});
+  constexpr int records = 100;
+  for (int i = 0; i < records; ++i) JOT_INFO(log, "record {}", i);
+  jot::flush();
+  EXPECT_FALSE(exists(path));
+
+  // Nothing more is logged: jot itself must come back to the sink.
+  ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+  std::vector<std::string> lines;
+  for (int tries = 0; tries < 100 && lines.size() < records; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (exists(path)) lines = jot::test::read_lines(path);
+  }
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(records))
+      << "the waiting records were not written within ten seconds of the directory appearing";
+  for (int i = 0; i < records; ++i) {
+    ASSERT_EQ(lines[static_cast<std::size_t>(i)], fmt::format("record {}", i));
+  }
+  std::remove(path.c_str());
+  std::remove(dir.c_str());
+}
+
+TEST(sink_failure, records_still_waiting_at_shutdown_are_reported) {
+  const std::string path = jot::test::temp_path("never") + "/app.log";
+  constexpr int records = 100;
+  child_output out;
+  ASSERT_NO_FATAL_FAILURE(run_failing_write_child("unopened", path, 0, records, out));
+  ASSERT_NO_FATAL_FAILURE(expect_all_records(out.memory, records));
+  ASSERT_EQ(out.reports.size(), 2u) << fmt::format("{}", fmt::join(out.reports, "\n"));
+  EXPECT_NE(out.reports[0].find("cannot open"), std::string::npos) << out.reports[0];
+  EXPECT_NE(out.reports[1].find("shutdown: 1 sink(s) still hold records"), std::string::npos)
+      << out.reports[1];
+}
+
 TEST(sink_failure, records_past_16_mib_while_unopened_are_counted_as_lost) {
   ASSERT_TRUE(start_jot_once());
   const std::string dir = jot::test::temp_path("much-later");
