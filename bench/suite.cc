@@ -3,7 +3,8 @@
 // run's own peak RSS and nothing carries over between runs.
 //
 //     jot_bench_suite --scenario S --contender C [--threads N] [--records N]
-//                     [--csv FILE] [--quick]
+//                     [--csv FILE] [--extra-csv FILE] [--quick]
+//     jot_bench_suite --timer
 //
 // Contenders, each writing the same line ("<date time.ns> INFO  [tid] bench:
 // request 7 took 10.5 ms from client-a (suite.cc:NN)") to a file in a
@@ -59,23 +60,32 @@
 //                 per-call latency of the log call on the caller, all
 //                 threads' calls merged: hot_path, slow_sink, overload_*;
 //                 empty for throughput and batch_job. Each figure includes
-//                 the timer's own cost (printed on stdout).
+//                 the timer's own cost, and is a multiple of the timer's
+//                 step (both printed on stdout; --timer prints them alone).
 //   wall_s        hot_path: the measured phase (first call to last call of
 //                 any thread); throughput: end to end, until every record is
 //                 in the file; slow_sink: the application's loop (work and
 //                 calls, what the application waits for); batch_job: the
 //                 whole job, until its records are in the file; overload_*:
 //                 the burst on the caller.
-//   msgs_per_s    records / wall_s
+//   msgs_per_s    records / wall_s; empty for hot_path, whose rate is set
+//                 by the pauses, not by the contender
 //   cpu_s         user + system CPU of the whole process (every thread, the
 //                 back end's included) from the start of the measured phase
 //                 until its records are in the file.
 //   peak_rss_kib  the process's peak resident set (ru_maxrss) at the end.
 //   dropped       overload_*: jot::stats().dropped; empty otherwise.
 //
-// The stdout line adds what the CSV has no column for: the producer-side
-// rate in throughput, the time until everything is written where wall_s
-// stops earlier.
+// --extra-csv FILE appends what the CSV has no column for, one row:
+//
+//   scenario,contender,threads,records  as in the CSV
+//   producer_s           the producers' loops alone (start of the measured
+//                        phase until the last thread's last call returned)
+//   producer_msgs_per_s  records / producer_s (empty for hot_path)
+//   all_written_s        start of the measured phase until every record was
+//                        in the file
+//
+// The stdout line shows the same.
 //
 // Threads are pinned only with a single producer: the producer on CPU 0 and
 // the back end (jot's writer, spdlog's worker) on CPU 1. With more producers
@@ -121,7 +131,8 @@ namespace {
 
 constexpr std::string_view usage =
     "usage: jot_bench_suite --scenario S --contender C [--threads N] [--records N]\n"
-    "                       [--csv FILE] [--quick]\n"
+    "                       [--csv FILE] [--extra-csv FILE] [--quick]\n"
+    "       jot_bench_suite --timer   (the timer's rate, step and cost)\n"
     "  scenarios:   hot_path throughput slow_sink batch_job\n"
     "               overload_block overload_drop overload_grow\n"
     "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n";
@@ -445,9 +456,21 @@ struct outcome {
   std::optional<bench::percentiles> lat;
   double wall_s = 0;
   double cpu_s = 0;
+  double producer_s = 0;     // the producers' loops (phase_times::loop_s)
+  double all_written_s = 0;  // until every record was in the file (total_s)
+  bool paced = false;        // the rate is set by the harness (hot_path)
   std::optional<std::uint64_t> dropped;
   std::string note;  // for the stdout line only
 };
+
+// The figures every scenario has, from its phase times.
+outcome from_phases(const phase_times& pt) {
+  outcome o;
+  o.cpu_s = pt.cpu_s;
+  o.producer_s = pt.loop_s;
+  o.all_written_s = pt.total_s;
+  return o;
+}
 
 // Per-thread tick deltas, merged into one set of percentiles.
 bench::percentiles merge_percentiles(std::vector<std::vector<std::uint64_t>>& per_thread,
@@ -494,13 +517,12 @@ outcome hot_path(Contender& c, const config& cfg, const bench::tick_clock& clk) 
         bursts(0, warmup, nullptr);
       },
       [&](unsigned t) { bursts(warmup, cfg.count, deltas[t].data()); });
-  outcome o;
+  outcome o = from_phases(pt);
   o.records = cfg.count * cfg.threads;
   o.expected_lines = (warmup + cfg.count) * cfg.threads;
   o.lat = merge_percentiles(deltas, clk);
   o.wall_s = pt.loop_s;
-  o.cpu_s = pt.cpu_s;
-  o.note = fmt::format("all written after {:.3f} s", pt.total_s);
+  o.paced = true;
   return o;
 }
 
@@ -520,13 +542,10 @@ outcome throughput(Contender& c, const config& cfg) {
       [&](unsigned) {
         for (int i = 0; i < n; ++i) c.log(i, 3.5 + i, client);
       });
-  outcome o;
+  outcome o = from_phases(pt);
   o.records = cfg.count;
   o.expected_lines = small_warmup + cfg.count;
   o.wall_s = pt.total_s;
-  o.cpu_s = pt.cpu_s;
-  o.note = fmt::format("producer {} msgs/s ({:.3f} s)",
-                       bench::fmt_rate(static_cast<double>(cfg.count) / pt.loop_s), pt.loop_s);
   return o;
 }
 
@@ -557,13 +576,11 @@ outcome timed_calls(Contender& c, const config& cfg, const bench::tick_clock& cl
           out[k] = bench::now_ticks() - t0;
         }
       });
-  outcome o;
+  outcome o = from_phases(pt);
   o.records = cfg.count;
   o.expected_lines = small_warmup * cfg.threads + cfg.count;
   o.lat = merge_percentiles(deltas, clk);
   o.wall_s = pt.loop_s;
-  o.cpu_s = pt.cpu_s;
-  o.note = fmt::format("all written after {:.3f} s", pt.total_s);
   return o;
 }
 
@@ -594,12 +611,10 @@ outcome batch_job(Contender& c, const config& cfg) {
           }
         }
       });
-  outcome o;
+  outcome o = from_phases(pt);
   o.records = items * records_per_item;
   o.expected_lines = small_warmup * cfg.threads + o.records;
   o.wall_s = pt.total_s;
-  o.cpu_s = pt.cpu_s;
-  o.note = fmt::format("loops done after {:.3f} s", pt.loop_s);
   return o;
 }
 
@@ -623,6 +638,12 @@ struct row {
   long peak_rss_kib = 0;
 };
 
+// records / seconds as a CSV field: empty where the harness sets the rate.
+std::string rate(const outcome& o, double seconds) {
+  if (o.paced || seconds <= 0) return {};
+  return fmt::format("{:.0f}", static_cast<double>(o.records) / seconds);
+}
+
 bool append_csv(const std::string& path, const row& r) {
   if (path.empty()) return true;
   std::ofstream out = bench::open_csv(
@@ -634,12 +655,25 @@ bool append_csv(const std::string& path, const row& r) {
   auto ns = [&](double bench::percentiles::*field) {
     return o.lat ? fmt::format("{:.1f}", (*o.lat).*field) : std::string();
   };
-  out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{:.0f},{:.3f},{},{}\n", r.cfg.scenario,
+  out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{},{:.3f},{},{}\n", r.cfg.scenario,
                      r.cfg.contender, r.cfg.threads, o.records, ns(&bench::percentiles::p50),
                      ns(&bench::percentiles::p90), ns(&bench::percentiles::p99),
                      ns(&bench::percentiles::p999), ns(&bench::percentiles::max), o.wall_s,
-                     static_cast<double>(o.records) / o.wall_s, o.cpu_s, r.peak_rss_kib,
+                     rate(o, o.wall_s), o.cpu_s, r.peak_rss_kib,
                      o.dropped ? fmt::format("{}", *o.dropped) : std::string());
+  return static_cast<bool>(out);
+}
+
+// The row of --extra-csv: the figures the CSV has no column for.
+bool append_extra_csv(const std::string& path, const row& r) {
+  if (path.empty()) return true;
+  std::ofstream out = bench::open_csv(
+      path, "scenario,contender,threads,records,producer_s,producer_msgs_per_s,all_written_s");
+  if (!out) return false;
+  const outcome& o = r.out;
+  out << fmt::format("{},{},{},{},{:.6f},{},{:.6f}\n", r.cfg.scenario, r.cfg.contender,
+                     r.cfg.threads, o.records, o.producer_s, rate(o, o.producer_s),
+                     o.all_written_s);
   return static_cast<bool>(out);
 }
 
@@ -652,11 +686,19 @@ void print_summary(const row& r) {
                      bench::fmt_ns(o.lat->p90), bench::fmt_ns(o.lat->p99),
                      bench::fmt_ns(o.lat->p999), bench::fmt_ns(o.lat->max));
   }
-  s += fmt::format(" wall {:.3f} s, {} msgs/s | cpu {:.3f} s | peak RSS {:.1f} MiB", o.wall_s,
-                   bench::fmt_rate(static_cast<double>(o.records) / o.wall_s), o.cpu_s,
+  s += fmt::format(" wall {:.3f} s", o.wall_s);
+  if (!o.paced)
+    s += fmt::format(", {} msgs/s", bench::fmt_rate(static_cast<double>(o.records) / o.wall_s));
+  s += fmt::format(" | cpu {:.3f} s | peak RSS {:.1f} MiB", o.cpu_s,
                    static_cast<double>(r.peak_rss_kib) / 1024);
   if (o.dropped) s += fmt::format(" | dropped {}", *o.dropped);
-  if (!o.note.empty()) s += " | " + o.note;
+  s += fmt::format(" | producers done after {:.3f} s", o.producer_s);
+  if (!o.paced) {
+    s +=
+        fmt::format(" ({} msgs/s)", bench::fmt_rate(static_cast<double>(o.records) / o.producer_s));
+  }
+  s += fmt::format(", all written after {:.3f} s", o.all_written_s);
+  if (!o.note.empty()) s += "; " + o.note;
   fmt::print("{}\n", s);
 }
 
@@ -747,8 +789,22 @@ int main(int argc, char** argv) {
   const std::uint64_t threads_arg = a.u64("--threads", 0);
   const std::uint64_t records_arg = a.u64("--records", 0);
   const std::string csv = a.str("--csv", "");
+  const std::string extra_csv = a.str("--extra-csv", "");
   const bool quick = a.flag("--quick");
+  const bool timer = a.flag("--timer");
   a.done(usage);
+
+  if (timer) {
+    // One line for the report: the figures are multiples of the step.
+    const bench::tick_clock clk(bench::calibrate_ticks_per_ns(std::chrono::milliseconds(200)));
+    const std::uint64_t step = bench::timer_step_ticks();
+    fmt::print(
+        "timer: TSC at {:.3f} GHz, step {:.1f} ns ({} ticks); a back-to-back pair of plain rdtsc "
+        "reads {:.1f} ns, of fenced reads {:.1f} ns\n",
+        clk.ticks_per_ns(), clk.to_ns(step), step, clk.to_ns(bench::timer_cost_ticks(true)),
+        clk.to_ns(bench::timer_cost_ticks(false)));
+    return 0;
+  }
 
   struct scenario_info {
     std::string_view name;
@@ -810,8 +866,11 @@ int main(int argc, char** argv) {
   print_summary(*r);
   if (r->out.lat) {
     const bool plain = cfg.scenario == "hot_path";
-    fmt::print("(latencies include the {} timer's own {:.1f} ns)\n", plain ? "plain" : "fenced",
-               clk.to_ns(bench::timer_cost_ticks(plain)));
+    fmt::print(
+        "(latencies include the {} timer's own {:.1f} ns, and are multiples of its {:.1f} ns "
+        "step)\n",
+        plain ? "plain" : "fenced", clk.to_ns(bench::timer_cost_ticks(plain)),
+        clk.to_ns(bench::timer_step_ticks()));
   }
-  return append_csv(csv, *r) ? 0 : 1;
+  return append_csv(csv, *r) && append_extra_csv(extra_csv, *r) ? 0 : 1;
 }
