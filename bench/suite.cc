@@ -35,9 +35,14 @@
 //                   producers, after 2,000 warm-up calls per thread.
 //   throughput      [records: 4,000,000; quick 1,000,000] one thread, as fast
 //                   as it can, until every byte is in the file.
-//   slow_sink       [records: 200,000; quick 50,000] every write to the file
-//                   first busy-waits 2 us (a slow disk or network); the
-//                   application does ~1 us of CPU work before each record.
+//   slow_sink       [records: 200,000; quick 50,000] the application does
+//                   2 us of CPU work (a busy-wait) per record, then logs
+//                   it; every write of a record to the file first
+//                   busy-waits 1 us (a slow device or network). The output
+//                   costs less than the work, so the back end keeps up and
+//                   the ring never fills, whatever the count: an
+//                   asynchronous logger can hide the slow output from the
+//                   application, a synchronous one adds it to every call.
 //   batch_job       [work items: 300,000; quick 100,000] split over --threads
 //                   (default 2); each item hashes a 1 KiB buffer (~2 us)
 //                   and logs 3 records. Where logging synchronously may win.
@@ -76,7 +81,8 @@
 //                 by the pauses, not by the contender
 //   cpu_s         user + system CPU of the whole process (every thread, the
 //                 back end's included) from the start of the measured phase
-//                 until its records are in the file.
+//                 until its records are in the file. Busy-waits (the work
+//                 and the slow writes) count as CPU.
 //   peak_rss_kib  the process's peak resident set (ru_maxrss) at the end.
 //   dropped       overload_*: jot::stats().dropped; empty otherwise.
 //
@@ -147,8 +153,8 @@ constexpr std::string_view client = "client-a";
 constexpr std::uint64_t burst_calls = 20;
 constexpr int burst_pause_min_us = 2'000;  // the pause after each burst is drawn
 constexpr int burst_pause_max_us = 2'200;  // uniformly from [min, max]
-constexpr double slow_write_ns = 2'000;
-constexpr double app_work_ns = 1'000;
+constexpr double slow_write_ns = 1'000;
+constexpr double app_work_ns = 2'000;
 constexpr double overload_write_ns = 1'000;
 constexpr std::uint64_t records_per_item = 3;
 constexpr std::size_t stdio_buffer_bytes = std::size_t{64} << 10;  // jot's file_sink default
