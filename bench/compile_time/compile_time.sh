@@ -4,8 +4,10 @@
 #
 #   bench/compile_time/compile_time.sh --csv FILE [--build-dir DIR] [--repeat N]
 #
-# Writes one such file per library (generate.awk), compiles each with the
-# project's compiler at -O2 -c, and appends one row per library to FILE:
+# Writes one such file per library (generate.awk), compiles each (-c) with
+# the project's compiler and the flags of its Release build (CMAKE_CXX_FLAGS
+# and CMAKE_CXX_FLAGS_RELEASE from the build's CMakeCache.txt; -O3 -DNDEBUG
+# when there is none), and appends one row per library to FILE:
 # scenario compile_time, contender jot_async (jot's API is the same for
 # every delivery mode) or spdlog_sync, records = statements, wall_s and
 # cpu_s (user + system) from the fastest of N compiles; the other columns
@@ -23,11 +25,13 @@
 # else c++. jot's headers need nothing generated (the version is in
 # include/jot/version.h), so only include/ and fmt's include directory are
 # passed; spdlog comes from the system include path, compiled as its
-# package's CMake target is (compiled library, external fmt).
+# package's CMake target is (compiled library, external fmt). The
+# optimisation level is the Release build's so that the figure is what a
+# user's Release build pays per file of log statements.
 set -euo pipefail
 export LC_ALL=C  # decimal points in the figures, whatever the locale
 
-usage() { sed -n '2,25s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -47,9 +51,14 @@ done
   { echo "compile_time.sh: --repeat and --statements take whole numbers" >&2; exit 2; }
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir
 
-cxx=''
+cxx='' cxx_flags='' release_flags='-O3 -DNDEBUG'
 if [[ -f $build_dir/CMakeCache.txt ]]; then
-  cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
+  cache() { sed -n "s/^$1:[A-Z]*=//p" "$build_dir/CMakeCache.txt"; }
+  cxx=$(cache CMAKE_CXX_COMPILER)
+  cxx_flags=$(cache CMAKE_CXX_FLAGS)
+  if grep -q '^CMAKE_CXX_FLAGS_RELEASE:' "$build_dir/CMakeCache.txt"; then
+    release_flags=$(cache CMAKE_CXX_FLAGS_RELEASE)
+  fi
 fi
 cxx=${cxx:-${CXX:-c++}}
 
@@ -70,7 +79,9 @@ fi
 
 work=$build_dir/bench/compile_time
 mkdir -p "$work"
-common=(-std=c++20 -O2 -c)
+# Word splitting of the flags is wanted: they are lists of options.
+# shellcheck disable=SC2206
+common=(-std=c++20 $cxx_flags $release_flags -c)
 
 # Prints "wall cpu" in seconds for the fastest of $repeat compiles of $1.
 time_compile() {
@@ -107,5 +118,5 @@ for lib in jot spdlog; do
   read -r wall cpu < <(time_compile "$src" "${flags[@]}")
   [[ -n ${wall:-} ]] || exit 1
   echo "compile_time,$contender,,$statements,,,,,,$wall,,$cpu,," >>"$csv"
-  echo "$lib: $statements statements in ${wall} s wall, ${cpu} s CPU ($(basename "$cxx") -O2, fastest of $repeat)"
+  echo "$lib: $statements statements in ${wall} s wall, ${cpu} s CPU ($(basename "$cxx") ${common[*]}, fastest of $repeat)"
 done
