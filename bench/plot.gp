@@ -4,7 +4,8 @@
 #   gnuplot -e "hot_dat='hot.dat'; tput_dat='tput.dat'; hot_png='a.png'; tput_png='b.png'" bench/plot.gp
 #
 # hot_dat:  contender p50 p90 p99 p99.9   (hot_path at 1 thread, ns)
-# tput_dat: contender records/s           (throughput)
+# tput_dat: contender end_to_end producer_side   (throughput, records/s;
+#           NaN where the producer-side rate is unknown)
 # A plot whose table is missing or empty is not drawn.
 
 set terminal pngcairo size 960,540 font "sans,11" noenhanced
@@ -21,7 +22,7 @@ nonempty(f) = strlen(f) > 0 && system("test -s '" . f . "' && echo 1 || echo 0")
 
 if (nonempty(hot_dat)) {
   set output hot_png
-  set title "hot_path, 1 thread: time of one log call on the caller (timer included)"
+  set title "hot_path, 1 thread: one log call on the caller, in bursts of 20 after a 2 ms sleep (rdtsc included)"
   set ylabel "ns (log scale)"
   set logscale y
   # Boxes start at 1 ns, the bottom of the log axis.
@@ -35,15 +36,21 @@ if (nonempty(hot_dat)) {
 
 if (nonempty(tput_dat)) {
   set output tput_png
-  set title "throughput: records written to a file per second, end to end"
+  set title "throughput: 1 thread logs records to a file; end to end (until all is written) and producer side"
   set ylabel "million records/s"
   set yrange [0:*]
   set style histogram clustered gap 1
-  set key off
-  set offsets 0, 0, graph 0.08, 0
-  # Both parts take the first line as the header, so that the labels line
-  # up with the bars.
-  plot tput_dat using ($2 / 1e6):xtic(1) title columnheader(2) lc rgb "#4477aa", \
-       '' using 0:($2 / 1e6):(sprintf("%.2f", $2 / 1e6)) title columnheader(2) with labels offset 0,0.8
+  set key top right
+  set offsets 0, 0, graph 0.1, 0
+  # Two bars a cluster with a gap of one: they are centred 1/6 left and
+  # right of the cluster's x. Every part reads the first line as the
+  # header (autotitle columnheader), so that the labels line up with the
+  # bars.
+  set key autotitle columnheader
+  plot tput_dat using ($2 / 1e6):xtic(1) title "end to end" lc rgb "#4477aa", \
+       '' using ($3 / 1e6) title "producer side" lc rgb "#bbccee", \
+       '' using ($0 - 1.0 / 6):($2 / 1e6):(sprintf("%.2f", $2 / 1e6)) notitle with labels offset 0,0.8 font ",9", \
+       '' using ($0 + 1.0 / 6):($3 / 1e6):(sprintf("%.2f", $3 / 1e6)) notitle with labels offset 0,0.8 font ",9"
+  set key noautotitle
   unset output
 }
