@@ -131,8 +131,9 @@ cpu_busy_percent() {
 # Reads CSV rows whose first column is the round number (after a header
 # line) and writes, under `header`, one row per remaining key (columns 2-4:
 # scenario, contender, threads), in first-seen order, each other column the
-# median of its non-empty values over the rounds: the middle value as
-# written, or the mean of the two middle ones for an even count.
+# median of its non-empty values over the rounds, as written: the middle
+# value, or the lower of the two middle ones for an even count (so that a
+# latency stays a value that was measured, a multiple of the timer's step).
 median_rows() {
   local header=$1 in=$2 out=$3
   awk -F, -v OFS=, -v header="$header" '
@@ -148,11 +149,7 @@ median_rows() {
         for (j = i - 1; j >= 1 && v[j] + 0 > t + 0; j--) v[j + 1] = v[j]
         v[j + 1] = t
       }
-      if (n % 2) return v[(n + 1) / 2]
-      t = sprintf("%.6f", (v[n / 2] + v[n / 2 + 1]) / 2)
-      sub(/0+$/, "", t)
-      sub(/\.$/, "", t)
-      return t
+      return v[int((n + 1) / 2)]
     }
     NR == 1 { next }
     {
