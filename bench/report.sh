@@ -231,6 +231,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       if (line ~ /^commit: /) run_commit = substr(line, 9)
       if (line ~ /^cpu: /) run_cpu = substr(line, 6)
       if (line ~ /^compiler: /) run_cxx = substr(line, 11)
+      if (line ~ /^warning: /) warn[++nwarn] = substr(line, 10)
     }
   }
   FNR == 1 { next }
@@ -326,7 +327,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
           dur(get("hot_path", "spdlog_async", 1, 5)), dur(get("hot_path", "spdlog_async", 1, 8)),
           ratio(get("hot_path", "spdlog_async", 1, 5), get("hot_path", "jot_async", 1, 5)),
           ratio(get("hot_path", "spdlog_async", 1, 8), get("hot_path", "jot_async", 1, 8))))
-      say("Every burst starts after a 2 ms sleep, when the back end has gone idle and the caller'"'"'s caches have cooled: the first calls of a burst are the slow ones, and they make the p90 and beyond.")
+      say("Every burst starts after a 2 ms sleep, when the back end has gone idle and the caller'"'"'s caches have cooled: the p90 and beyond include calls that find cold caches, or (spdlog async) a worker that has to be woken.")
       for (t = 2; t <= 4; t += 2) {
         if (!has("hot_path", "jot_async", t, 8)) continue
         text = sprintf("Hot path, %d threads", t)
@@ -395,6 +396,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
     src = "@FROM@"
     if (run_date != "") src = src sprintf(": %s, commit %s, %s cores (%s), %s", run_date, run_commit, (cores > 0 ? cores : "?"), run_cpu, run_cxx)
     out(src ".")
+    for (i = 1; i <= nwarn; i++) out("Warning: " warn[i] ".")
     if (rounds > 1) out(sprintf("Each figure is the median of %d rounds%s.", rounds, quick ? " of the quick run (smaller counts than the full run)" : ""))
     else if (rounds == 1) out(sprintf("Each figure is from one round%s.", quick ? " of the quick run (smaller counts than the full run, so the tails are less certain)" : ""))
     if (step > 0) out(sprintf("Latencies: plain `rdtsc` around each call, the timer'"'"'s own %s ns included; the TSC here advances in %s ns steps, so every latency is a multiple of %s ns, and 20 ns is two steps (the timer'"'"'s and one for the TSC read inside a call that stamps its record).", tcost, step, step))
@@ -427,7 +429,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       out("")
       if (nwins) {
         text = ""
-        for (i = 1; i <= nwins; i++) text = text (i == 1 ? "" : i == nwins ? " and " : ", ") wins[i]
+        for (i = 1; i <= nwins; i++) text = text (i == 1 ? "" : "; ") wins[i]
         out("Synchronous logging won in the batch job: " text ".")
       } else out("Synchronous logging won no pair in the batch job in this run.")
       out("")
