@@ -25,11 +25,13 @@ enum class backpressure : std::uint8_t {
   block,
   /// Discard the record and count it: the call never waits. The writer
   /// writes a warning record, "N records dropped from thread T since ...",
-  /// to the sinks of the logger that dropped them, and tells the error
-  /// handler; jot::stats() has the counts. Records logged = records written
-  /// + records counted as dropped, exactly. (A record lost for another
-  /// reason, such as a failed allocation, is reported to the error handler
-  /// on its own.)
+  /// to the sinks of the logger that dropped them, in time order with the
+  /// other records, and tells the error handler: for each thread and
+  /// logger at most once a second while drops go on, and at once at a
+  /// flush(), at shutdown and when the thread exits. jot::stats() has the
+  /// counts. Records logged = records written + records counted as
+  /// dropped, exactly. (A record lost for another reason, such as a failed
+  /// allocation, is reported to the error handler on its own.)
   drop,
   /// Chain a new ring twice the size of the full one and write on in it;
   /// the writer reads the old ring to its end first, so order holds, and

@@ -202,19 +202,26 @@ void dispatcher::warn_dropped(const logger& lg, std::uint64_t count, std::int64_
        thread_name);
 }
 
-void report_drops(queue_set& queues) {
+void report_drops(queue_set& queues, std::uint64_t at_ticks, bool force) {
   wall_clock& clock = the_wall_clock();
   dispatcher& d = the_dispatcher();
-  queues.report_drops([&](thread_queue& q, const logger& lg, std::uint64_t count) {
-    const std::uint64_t now = ticks();
-    const std::int64_t now_ns = clock.to_ns(now);
-    const std::int64_t since =
-        q.last_drop_report_ns != 0 ? q.last_drop_report_ns : clock.to_ns(q.registered_ticks);
-    q.last_drop_report_ns = now_ns;
-    d.warn_dropped(lg, count, since, now, q.thread_id, q.thread_name);
-    report_error(fmt::format("{} records from logger '{}' dropped on thread {}: its ring was full",
-                             count, lg.name(), q.thread_id));
-  });
+  const std::int64_t now_ns = clock.to_ns(at_ticks);
+  const std::int64_t period_ns = std::chrono::nanoseconds(drop_report_period).count();
+  queues.report_drops(
+      [&](const thread_queue& q, const thread_queue::drop_slot& s) {
+        // An exited thread's queue is freed only once its drops are told.
+        return force || s.last_report_ns == 0 || now_ns - s.last_report_ns >= period_ns ||
+               q.abandoned.load(std::memory_order_acquire);
+      },
+      [&](thread_queue& q, thread_queue::drop_slot& s, const logger& lg, std::uint64_t count) {
+        const std::int64_t since =
+            s.last_report_ns != 0 ? s.last_report_ns : clock.to_ns(q.registered_ticks);
+        s.last_report_ns = now_ns;
+        d.warn_dropped(lg, count, since, at_ticks, q.thread_id, q.thread_name);
+        report_error(fmt::format(
+            "{} records from logger '{}' dropped on thread {}: its ring was full", count,
+            lg.name(), q.thread_id));
+      });
 }
 
 void drain_all_here() {
@@ -223,11 +230,12 @@ void drain_all_here() {
   dispatcher& d = the_dispatcher();
   queue_set& queues = the_queues();
   queues.adopt();
-  report_drops(queues);
   queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
                [&](const record_header& h, const thread_queue& q) {
                  d.process(h, q.thread_id, q.thread_name);
                });
+  // Everything is written: the warnings come after it, stamped now.
+  report_drops(queues, ticks_ordered(), true);
   queues.publish_and_reap();
 }
 

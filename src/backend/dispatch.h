@@ -1,6 +1,7 @@
 // Rendering records and handing them to sinks. Consumer role only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -99,8 +100,15 @@ void reset_pending_after_fork() noexcept;
 // hold the consumer lock (no writer running).
 void drain_all_here();
 
+// How often at most the drops of one thread and logger are reported while
+// they go on (a flush, shutdown or the thread's exit report at once).
+inline constexpr std::chrono::seconds drop_report_period{1};
+
 // Consumer role: reports drops not reported yet (a warning record to the
-// sinks of the logger that dropped, and the error handler).
-void report_drops(queue_set& queues);
+// sinks of the logger that dropped, and the error handler), for each thread
+// and logger at most once per drop_report_period unless `force`. Every
+// record stamped up to `at_ticks` must be written already: the warnings are
+// stamped `at_ticks`, so the sinks still see records in time order.
+void report_drops(queue_set& queues, std::uint64_t at_ticks, bool force);
 
 }  // namespace jot::detail

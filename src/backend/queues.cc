@@ -5,6 +5,7 @@
 #include "platform/immortal.h"
 
 #include <algorithm>
+#include <new>
 #include <thread>
 
 #include <boost/lockfree/queue.hpp>
@@ -104,27 +105,58 @@ void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept {
 }
 
 void count_drop(thread_queue& q, const logger& lg) noexcept {
-  // Only this thread writes the slots: plain loads and release stores.
-  thread_queue::drop_slot* slot = &q.drops[thread_queue::drop_slots - 1];
-  for (thread_queue::drop_slot& s : q.drops) {
-    const logger* owner = s.lg.load(std::memory_order_relaxed);
-    if (owner == &lg) {
-      slot = &s;
-      break;
-    }
-    if (owner == nullptr) {
-      s.lg.store(&lg, std::memory_order_release);
-      slot = &s;
-      break;
+  // Only this thread writes lg, count and next: plain loads, release
+  // stores. Slots are claimed in order, so an empty one ends the search: no
+  // later slot can hold `lg`.
+  using slot_t = thread_queue::drop_slot;
+  slot_t* slot = nullptr;
+  slot_t* reclaim = nullptr;  // all its drops reported: free for another logger
+  thread_queue::drop_block* last = nullptr;
+  for (thread_queue::drop_block* b = &q.drops; b != nullptr && slot == nullptr;
+       b = b->next.load(std::memory_order_relaxed)) {
+    last = b;
+    for (slot_t& s : b->slots) {
+      const logger* owner = s.lg.load(std::memory_order_relaxed);
+      if (owner == &lg) {
+        slot = &s;
+        break;
+      }
+      if (owner == nullptr) {
+        slot = reclaim != nullptr ? reclaim : &s;
+        break;
+      }
+      if (reclaim == nullptr &&
+          s.count.load(std::memory_order_relaxed) == s.reported.load(std::memory_order_acquire)) {
+        reclaim = &s;
+      }
     }
   }
+  if (slot == nullptr) slot = reclaim;
+  if (slot == nullptr) {
+    // Every slot holds drops of other loggers not reported yet.
+    auto* more = new (std::nothrow) thread_queue::drop_block;
+    if (more != nullptr) {
+      last->next.store(more, std::memory_order_release);
+      slot = &more->slots[0];
+    } else {
+      // Out of memory: counted (the totals stay exact), but reported as
+      // the last slot's logger's.
+      slot = &last->slots[thread_queue::drop_block::size - 1];
+    }
+  }
+  if (slot->lg.load(std::memory_order_relaxed) != &lg) slot->lg.store(&lg, std::memory_order_release);
   slot->count.store(slot->count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   q.dropped.store(q.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
 
 bool drops_reported(const thread_queue& q) noexcept {
-  for (const thread_queue::drop_slot& s : q.drops) {
-    if (s.count.load(std::memory_order_acquire) != s.reported) return false;
+  for (const thread_queue::drop_block* b = &q.drops; b != nullptr;
+       b = b->next.load(std::memory_order_acquire)) {
+    for (const thread_queue::drop_slot& s : b->slots) {
+      if (s.count.load(std::memory_order_acquire) != s.reported.load(std::memory_order_relaxed)) {
+        return false;
+      }
+    }
   }
   return true;
 }

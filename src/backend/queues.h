@@ -43,17 +43,28 @@ struct thread_queue {
   // Consumer-private: when the ring was last seen with no record in flight.
   std::uint64_t clear_seen = 0;
 
-  // Records dropped (drop mode), per logger: the producer claims a slot
+  // Records dropped (drop mode), per logger. The producer claims a slot
   // for a logger (storing it with release) and counts in it; the consumer
-  // reports what it has not reported yet. Loggers beyond the last slot
-  // count in the last slot (their records are reported as its logger's).
+  // reports what it has not reported yet and then stores `reported`. A
+  // slot whose count is all reported may be claimed for another logger;
+  // when every slot holds unreported drops of other loggers, the producer
+  // chains another block of slots (see count_drop()).
   struct drop_slot {
     std::atomic<const logger*> lg{nullptr};
     std::atomic<std::uint64_t> count{0};
-    std::uint64_t reported = 0;  // consumer-private
+    std::atomic<std::uint64_t> reported{0};  // written by the consumer
+    std::int64_t last_report_ns = 0;         // consumer-private; 0: never reported
   };
-  static constexpr std::size_t drop_slots = 8;
-  drop_slot drops[drop_slots];
+  struct drop_block {
+    static constexpr std::size_t size = 8;
+    drop_slot slots[size];
+    std::atomic<drop_block*> next{nullptr};  // set once, by the producer
+    drop_block() = default;
+    drop_block(const drop_block&) = delete;
+    drop_block& operator=(const drop_block&) = delete;
+    ~drop_block() { delete next.load(std::memory_order_acquire); }
+  };
+  drop_block drops;
   std::atomic<std::uint64_t> dropped{0};  // all slots; written by the producer
   // Written by the consumer only, read by jot::stats() from any thread.
   std::atomic<std::uint64_t> written{0};
@@ -65,8 +76,7 @@ struct thread_queue {
   // consumer at each poll and each time it gives space back, and a whole
   // ring when a call found it full.
   std::atomic<std::uint64_t> high_water{0};
-  std::uint64_t registered_ticks = 0;    // set before the queue is registered
-  std::int64_t last_drop_report_ns = 0;  // consumer-private: the "since" of the next report
+  std::uint64_t registered_ticks = 0;  // set before the queue is registered
 };
 
 // Producer side: counts a record of `lg` dropped from this queue.
@@ -113,9 +123,10 @@ class queue_set {
   // makes it visible to stats() at once, even while the consumer is busy.
   void enroll(thread_queue* q) noexcept;
 
-  // Calls report(queue, logger, count) for drops not reported yet.
-  template <class Report>
-  void report_drops(Report&& report);
+  // Calls report(queue, slot, logger, count) for drops not reported yet,
+  // in the slots for which due(queue, slot) says a report is due.
+  template <class Due, class Report>
+  void report_drops(Due&& due, Report&& report);
 
   // Any thread: the counts (see jot::stats()).
   stats_snapshot stats();
@@ -207,16 +218,22 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
   return n;
 }
 
-template <class Report>
-void queue_set::report_drops(Report&& report) {
+template <class Due, class Report>
+void queue_set::report_drops(Due&& due, Report&& report) {
   for (thread_queue* q : queues_) {
     if (q->dropped.load(std::memory_order_relaxed) == 0) continue;
-    for (thread_queue::drop_slot& s : q->drops) {
-      const std::uint64_t c = s.count.load(std::memory_order_acquire);
-      if (c == s.reported) continue;
-      const logger* lg = s.lg.load(std::memory_order_acquire);
-      if (lg != nullptr) report(*q, *lg, c - s.reported);
-      s.reported = c;
+    for (thread_queue::drop_block* b = &q->drops; b != nullptr;
+         b = b->next.load(std::memory_order_acquire)) {
+      for (thread_queue::drop_slot& s : b->slots) {
+        // The count first: the logger stored before it is the one counted.
+        const std::uint64_t c = s.count.load(std::memory_order_acquire);
+        const std::uint64_t r = s.reported.load(std::memory_order_relaxed);
+        if (c == r || !due(*q, s)) continue;
+        const logger* lg = s.lg.load(std::memory_order_acquire);
+        if (lg != nullptr) report(*q, s, *lg, c - r);
+        // Released: the producer may give the slot to another logger now.
+        s.reported.store(c, std::memory_order_release);
+      }
     }
   }
 }

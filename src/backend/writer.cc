@@ -101,7 +101,9 @@ void run_writer() {
   queue_set& queues = the_queues();
   dispatcher& d = the_dispatcher();
   setting_up.unlock();
-  const auto emit = [&d](const record_header& h, const thread_queue& q) {
+  std::uint64_t emitted_ticks = 0;  // the time of the last record written
+  const auto emit = [&d, &emitted_ticks](const record_header& h, const thread_queue& q) {
+    emitted_ticks = h.ticks;
     d.process(h, q.thread_id, q.thread_name);
   };
 
@@ -133,10 +135,12 @@ void run_writer() {
       flush_target = w.flush_target;
     }
     const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
-    // After reading the flush request: drops made before a flush() are
-    // reported before it returns.
-    report_drops(queues);
     const std::size_t n = queues.drain(upto, batch_records, emit);
+    // Drop warnings are stamped with a time no unwritten record is older
+    // than: `upto` once the drain reached it, else the last record's time
+    // (the merge wrote everything older). After reading the flush request:
+    // drops made before a flush() are reported before it returns.
+    report_drops(queues, n < batch_records ? upto : emitted_ticks, flushing || stopping);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
       d.flush_all(true);
@@ -192,6 +196,7 @@ void run_writer() {
   std::size_t holding = 0;
   {
     const std::lock_guard<std::mutex> working(fork_mutex());
+    report_drops(queues, ticks_ordered(), true);
     d.flush_all(true);
     holding = d.sinks_holding_unwritten();
   }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -83,20 +85,28 @@ class gate_sink final : public jot::sink {
   std::vector<std::string> messages_;
 };
 
-// Collects what the error handler receives.
-struct error_log {
-  std::mutex mu;
-  std::vector<std::string> messages;
-  std::function<void(std::string_view)> handler() {
-    return [this](std::string_view m) {
-      const std::lock_guard<std::mutex> lk(mu);
-      messages.emplace_back(m);
+// Collects what the error handler receives. The handler shares the
+// messages, so it stays valid after the error_log is gone (jot may still
+// report at exit, from shutdown).
+class error_log {
+ public:
+  std::function<void(std::string_view)> handler() const {
+    return [s = state_](std::string_view m) {
+      const std::lock_guard<std::mutex> lk(s->mu);
+      s->messages.emplace_back(m);
     };
   }
-  std::vector<std::string> snapshot() {
-    const std::lock_guard<std::mutex> lk(mu);
-    return messages;
+  std::vector<std::string> snapshot() const {
+    const std::lock_guard<std::mutex> lk(state_->mu);
+    return state_->messages;
   }
+
+ private:
+  struct state {
+    std::mutex mu;
+    std::vector<std::string> messages;
+  };
+  std::shared_ptr<state> state_ = std::make_shared<state>();
 };
 
 }  // namespace jot::test
