@@ -118,10 +118,11 @@ enum class console_colors {
   never,
 };
 
-/// Writes to standard output or standard error. With colours, the first
-/// occurrence of the record's level name in each line ("WARN" or "warn")
-/// is coloured: trace and debug dim, info green, warn yellow, error red,
-/// critical bold red.
+/// Writes to standard output or standard error. With colours, the level
+/// name a pattern_formatter wrote ({level} or {level_lower}) is coloured:
+/// trace and debug dim, info green, warn yellow, error red, critical bold
+/// red. Lines from other formatters (JSON, logfmt, your own) are written as
+/// they are, so they stay what their format says.
 std::shared_ptr<sink> console_sink(console_stream stream = console_stream::out,
                                    std::shared_ptr<formatter> format = nullptr,
                                    console_colors colors = console_colors::automatic);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "format/escape.h"
+#include "format/level_mark.h"
 #include "format/level_names.h"
 #include "format/logfmt_escape.h"
 #include "format/timestamp.h"
@@ -148,19 +149,30 @@ class pattern_formatter_impl final : public formatter {
       : segments_(parse_pattern(pattern)), time_(tz) {}
 
   void format(const record_view& r, std::string& out) override {
+    const std::size_t line_start = out.size();
+    std::size_t level_at = 0;
+    std::size_t level_length = 0;
     for (const segment& s : segments_) {
       const std::size_t start = out.size();
       append_token(s, r, out);
       const std::size_t written = out.size() - start;
+      std::size_t pad = 0;
       if (written < s.width) {
+        pad = s.width - written;
         if (s.align_right) {
-          out.insert(start, s.width - written, ' ');
+          out.insert(start, pad, ' ');
         } else {
-          out.append(s.width - written, ' ');
+          out.append(pad, ' ');
         }
+      }
+      if (level_length == 0 && (s.tok == token::level || s.tok == token::level_lower)) {
+        level_at = start + (s.align_right ? pad : 0) - line_start;
+        level_length = written;
       }
     }
     out.push_back('\n');
+    detail::tls_level_marks.note(
+        {out.data() + line_start, out.size() - line_start, level_at, level_length});
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "format/level_mark.h"
 #include "jot/formatter.h"
 #include "jot/sink.h"
 #include "sinks/fd_writer.h"
@@ -15,8 +16,6 @@ namespace {
 constexpr std::array<std::string_view, 6> level_colors = {"\x1b[2m",  "\x1b[2m",  "\x1b[32m",
                                                           "\x1b[33m", "\x1b[31m", "\x1b[1;31m"};
 constexpr std::string_view color_reset = "\x1b[0m";
-constexpr std::array<std::string_view, 6> lower_names = {"trace", "debug", "info",
-                                                         "warn",  "error", "critical"};
 
 bool use_colors(console_colors c, int fd) {
   if (c != console_colors::automatic) return c == console_colors::always;
@@ -40,26 +39,19 @@ class console_sink_impl final : public sink {
 
   void write(const record_view& r, std::string_view line) override {
     const auto i = static_cast<std::size_t>(r.lvl);
-    if (!colors_ || i >= level_colors.size()) {
+    // Only the level token a pattern formatter wrote is coloured: a line
+    // from another formatter (JSON, logfmt) is written as it is.
+    const detail::level_mark* mark =
+        colors_ && i < level_colors.size() ? detail::tls_level_marks.find(line) : nullptr;
+    if (mark == nullptr) {
       out_.append(line);
       return;
     }
-    // The level name as the pattern wrote it, upper or lower case.
-    std::string_view name = to_string(r.lvl);
-    std::size_t at = line.find(name);
-    if (at == std::string_view::npos) {
-      name = lower_names[i];
-      at = line.find(name);
-    }
-    if (at == std::string_view::npos) {
-      out_.append(line);
-      return;
-    }
-    out_.append(line.substr(0, at));
+    out_.append(line.substr(0, mark->at));
     out_.append(level_colors[i]);
-    out_.append(name);
+    out_.append(line.substr(mark->at, mark->length));
     out_.append(color_reset);
-    out_.append(line.substr(at + name.size()));
+    out_.append(line.substr(mark->at + mark->length));
   }
   void flush() override { out_.drain(); }
 

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -98,6 +100,43 @@ TEST(console_colors, a_terminal_gets_colors_unless_no_color_is_set) {
   ::setenv("NO_COLOR", "", 1);  // empty: as if unset
   EXPECT_NE(terminal_output("tty-empty").find("\x1b[33mWARN"), std::string::npos);
   ::unsetenv("NO_COLOR");
+}
+
+// Logs through a console sink with colours always on, to a file; returns
+// what the file holds.
+std::string always_output(const std::string& name, std::shared_ptr<jot::formatter> format,
+                          std::shared_ptr<jot::formatter> other = nullptr) {
+  const std::string path = jot::test::temp_path(name);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  EXPECT_GE(fd, 0);
+  {
+    const stdout_to redirect(fd);
+    std::vector<std::shared_ptr<jot::sink>> sinks;
+    // A sink with another formatter first: the console sink must still
+    // find its own line's level.
+    if (other) sinks.push_back(std::make_shared<jot::test::capture_sink>(other));
+    sinks.push_back(
+        jot::console_sink(jot::console_stream::out, format, jot::console_colors::always));
+    const jot::logger& log = jot::make_logger(name, sinks);
+    JOT_WARN(log, "INFO WARN warn {}", "info");
+    jot::flush();
+  }
+  ::close(fd);
+  return jot::test::read_file(path);
+}
+
+TEST(console_colors, only_the_level_token_is_colored_not_the_message) {
+  EXPECT_EQ(always_output("late-level", jot::pattern_formatter("{message} [{level_lower:>7}]")),
+            "INFO WARN warn info [   \x1b[33mwarn\x1b[0m]\n");
+  EXPECT_EQ(always_output("two-formatters", jot::pattern_formatter("{message} {level}"),
+                          jot::pattern_formatter("{level} {message}")),
+            "INFO WARN warn info \x1b[33mWARN\x1b[0m\n");
+}
+
+TEST(console_colors, json_lines_stay_json_on_a_colored_console) {
+  const std::string out = always_output("json", jot::json_formatter());
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("\"level\":\"warn\""), std::string::npos) << out;
 }
 
 }  // namespace
