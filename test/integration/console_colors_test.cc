@@ -16,18 +16,21 @@
 
 namespace {
 
-// Points standard output at `fd` for the life of the object.
+// Points standard output (or `stream`) at `fd` for the life of the object.
 class stdout_to {
  public:
-  explicit stdout_to(int fd) : saved_(::dup(STDOUT_FILENO)) { ::dup2(fd, STDOUT_FILENO); }
+  explicit stdout_to(int fd, int stream = STDOUT_FILENO) : stream_(stream), saved_(::dup(stream)) {
+    ::dup2(fd, stream);
+  }
   ~stdout_to() {
-    ::dup2(saved_, STDOUT_FILENO);
+    ::dup2(saved_, stream_);
     ::close(saved_);
   }
   stdout_to(const stdout_to&) = delete;
   stdout_to& operator=(const stdout_to&) = delete;
 
  private:
+  int stream_;
   int saved_;
 };
 
@@ -137,6 +140,29 @@ TEST(console_colors, json_lines_stay_json_on_a_colored_console) {
   const std::string out = always_output("json", jot::json_formatter());
   EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
   EXPECT_NE(out.find("\"level\":\"warn\""), std::string::npos) << out;
+}
+
+TEST(console_colors, stderr_sink_writes_to_standard_error_only) {
+  const std::string err_path = jot::test::temp_path("stderr");
+  const std::string out_path = jot::test::temp_path("stdout");
+  const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(err_fd, 0);
+  ASSERT_GE(out_fd, 0);
+  {
+    const stdout_to err(err_fd, STDERR_FILENO);
+    const stdout_to out(out_fd);
+    const jot::logger& log = jot::make_logger(
+        "to-stderr",
+        {jot::console_sink(jot::console_stream::err, jot::pattern_formatter("{level} {message}"),
+                           jot::console_colors::always)});
+    JOT_ERROR(log, "to {}", "stderr");
+    jot::flush();
+  }
+  ::close(err_fd);
+  ::close(out_fd);
+  EXPECT_EQ(jot::test::read_file(err_path), "\x1b[31mERROR\x1b[0m to stderr\n");
+  EXPECT_EQ(jot::test::read_file(out_path), "");
 }
 
 }  // namespace
