@@ -36,14 +36,37 @@ bool fd_writer::drain() noexcept {
 }
 
 bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
+  if (n == 0) return true;
   const write_signal_guard no_signal_kills;
+  // A failure cut the last line short: end it before anything new.
+  if (line_cut_ && !write_some("\n", 1)) {
+    lost_bytes_ += n;
+    lost_since_error_ += n;
+    return false;
+  }
+  line_cut_ = false;
+  if (!write_some(p, n)) return false;
+  if (last_errno_ != 0) {
+    report_error(fmt::format("{}: writing again after failures ({}); {} bytes were lost", what_,
+                             error_text(last_errno_), lost_since_error_));
+    last_errno_ = 0;
+    lost_since_error_ = 0;
+  }
+  return true;
+}
+
+bool fd_writer::write_some(const char* p, std::size_t n) noexcept {
+  bool wrote = false;
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       const int err = w < 0 ? errno : EIO;
       lost_bytes_ += n;
+      lost_since_error_ += n;
+      if (wrote && p[-1] != '\n') line_cut_ = true;
       if (err != last_errno_) {
+        if (last_errno_ == 0) lost_since_error_ = n;
         last_errno_ = err;
         report_error(
             fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
@@ -52,10 +75,10 @@ bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
       }
       return false;
     }
+    wrote = true;
     p += w;
     n -= static_cast<std::size_t>(w);
   }
-  last_errno_ = 0;
   return true;
 }
 

@@ -21,20 +21,25 @@ class fd_writer {
   void append(std::string_view bytes);
   // Writes out whatever is buffered. False if the descriptor failed; the
   // problem has then been reported and the bytes not written are counted as
-  // lost.
+  // lost. The first write that succeeds after a failure is reported too,
+  // with the bytes lost meanwhile; if the failure cut a line, a line end
+  // goes first, so that the next record starts a line of its own.
   bool drain() noexcept;
   std::size_t buffered() const noexcept { return buf_.size(); }
   std::uint64_t lost_bytes() const noexcept { return lost_bytes_; }
 
  private:
   bool write_all(const char* p, std::size_t n) noexcept;
+  bool write_some(const char* p, std::size_t n) noexcept;  // no report of recovery
 
   std::string what_;
   std::string buf_;
   std::size_t capacity_;
   int fd_ = -1;
   std::uint64_t lost_bytes_ = 0;
-  int last_errno_ = 0;  // reported once until a write succeeds again
+  int last_errno_ = 0;                  // reported once until a write succeeds again
+  std::uint64_t lost_since_error_ = 0;  // bytes lost since last_errno_ was set
+  bool line_cut_ = false;               // the last byte written did not end a line
 };
 
 }  // namespace jot::detail

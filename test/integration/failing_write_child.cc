@@ -3,7 +3,9 @@
 // the error handler received ("error <message>") and what the in-memory sink
 // received ("memory <line>"). The failing sink is
 //   a file sink, with RLIMIT_FSIZE set to <limit> (writes past it fail with
-//     EFBIG and raise SIGXFSZ), for modes "async" and "sync";
+//     EFBIG and raise SIGXFSZ), for modes "async" and "sync"; for mode
+//     "raise", the limit is lifted once half the records are flushed, so
+//     writing recovers;
 //   a console sink on standard error, made a pipe whose reader is gone
 //     (writes fail with EPIPE and raise SIGPIPE), for modes "pipe" and
 //     "pipe-sync";
@@ -34,7 +36,10 @@ int main(int argc, char** argv) {
   const auto limit = static_cast<rlim_t>(std::strtoull(argv[3], nullptr, 10));
   const long records = std::atol(argv[4]);
   const bool pipe_mode = mode == "pipe" || mode == "pipe-sync";
-  if (!pipe_mode && mode != "async" && mode != "sync" && mode != "unopened") return 2;
+  const bool raise_mode = mode == "raise";
+  if (!pipe_mode && !raise_mode && mode != "async" && mode != "sync" && mode != "unopened") {
+    return 2;
+  }
 
   if (std::signal(SIGXFSZ, SIG_DFL) == SIG_ERR || std::signal(SIGPIPE, SIG_DFL) == SIG_ERR) {
     return 3;
@@ -43,7 +48,7 @@ int main(int argc, char** argv) {
     int fds[2];
     if (::pipe(fds) != 0 || ::close(fds[0]) != 0 || ::dup2(fds[1], 2) != 2) return 4;
   } else if (mode != "unopened") {
-    const rlimit rl{limit, limit};
+    const rlimit rl{limit, raise_mode ? RLIM_INFINITY : limit};
     if (::setrlimit(RLIMIT_FSIZE, &rl) != 0) return 4;
   }
 
@@ -58,7 +63,14 @@ int main(int argc, char** argv) {
                            : jot::file_sink(path, {.format = message_only});
   auto& log = jot::make_logger("failing", {failing, memory});
   if (mode.ends_with("sync")) log.set_delivery(jot::delivery::sync);
-  for (long i = 0; i < records; ++i) JOT_INFO(log, "record {}", i);
+  for (long i = 0; i < records; ++i) {
+    if (raise_mode && i == records / 2) {
+      jot::flush();
+      const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+      if (::setrlimit(RLIMIT_FSIZE, &unlimited) != 0) return 7;
+    }
+    JOT_INFO(log, "record {}", i);
+  }
   jot::shutdown();
 
   // stdout is a pipe with a reader, which the file size limit does not

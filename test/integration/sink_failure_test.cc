@@ -155,6 +155,46 @@ TEST(sink_failure, file_size_limit_in_sync_mode_does_not_kill_the_logging_thread
   check_file_size_limit("sync");
 }
 
+TEST(sink_failure, writing_resumes_after_the_size_limit_is_lifted_and_says_what_was_lost) {
+  const std::string path = jot::test::temp_path("lifted.log");
+  constexpr std::size_t limit = std::size_t{64} << 10;
+  constexpr int records = 40'000;
+  child_output out;
+  ASSERT_NO_FATAL_FAILURE(run_failing_write_child("raise", path, limit, records, out));
+  ASSERT_NO_FATAL_FAILURE(expect_all_records(out.memory, records));
+
+  // The file: records 0.. up to the limit (the last one perhaps cut short),
+  // then, on a line of its own, every record from some point after the
+  // limit was lifted to the end, in order.
+  const auto lines = jot::test::read_lines(path);
+  std::size_t i = 0;
+  while (i < lines.size() && lines[i] == fmt::format("record {}", i)) ++i;
+  ASSERT_GT(i, 0u);
+  ASSERT_LT(i, lines.size());
+  const std::string cut_or_next = lines[i];
+  if (!fmt::format("record {}", i).starts_with(cut_or_next)) {
+    int resumed = -1;
+    ASSERT_EQ(std::sscanf(cut_or_next.c_str(), "record %d", &resumed), 1) << cut_or_next;
+  } else {
+    ++i;  // the cut line, ended by a line end of its own
+  }
+  int resumed_at = -1;
+  ASSERT_LT(i, lines.size());
+  ASSERT_EQ(std::sscanf(lines[i].c_str(), "record %d", &resumed_at), 1) << lines[i];
+  ASSERT_GE(resumed_at, records / 2);
+  for (std::size_t k = i; k < lines.size(); ++k) {
+    ASSERT_EQ(lines[k], fmt::format("record {}", resumed_at + static_cast<int>(k - i)));
+  }
+  ASSERT_EQ(resumed_at + static_cast<int>(lines.size() - i), records);
+
+  // One report of the failure, one of the recovery with the bytes lost.
+  ASSERT_EQ(out.reports.size(), 2u) << fmt::format("{}", fmt::join(out.reports, "\n"));
+  EXPECT_NE(out.reports[0].find("File too large"), std::string::npos) << out.reports[0];
+  EXPECT_NE(out.reports[1].find("writing again after failures (File too large)"), std::string::npos)
+      << out.reports[1];
+  EXPECT_NE(out.reports[1].find("bytes were lost"), std::string::npos) << out.reports[1];
+}
+
 // The console sink writes to a pipe nobody reads any more, with SIGPIPE at
 // its default action: reported once, the other sink keeps everything.
 void check_broken_pipe(std::string_view mode) {
