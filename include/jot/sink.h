@@ -34,7 +34,8 @@ struct flush_policy {
   /// When every ring is empty and the writer is about to rest.
   bool on_idle = true;
   /// When the oldest record not yet flushed is this old (0: never). Bounds
-  /// how stale the file can be while records keep coming.
+  /// how stale the file can be while records keep coming; a napping writer
+  /// wakes for it (and for an owed sync, below).
   std::chrono::milliseconds every{1000};
   /// After this many records since the last flush (0: never).
   std::size_t every_records = 0;

@@ -134,13 +134,14 @@ void dispatcher::take_pending() {
   p.any.store(false, std::memory_order_relaxed);
 }
 
-void dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noexcept {
+std::int64_t dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noexcept {
   try {
     take_pending();
   } catch (...) {
     // Out of memory: they stay pending until the next visit.
   }
-  if (listed_.empty()) return;
+  std::int64_t due = std::numeric_limits<std::int64_t>::max();
+  if (listed_.empty()) return due;
   const std::int64_t now = monotonic_ns();
   std::size_t keep = 0;
   for (sink* s : listed_) {
@@ -153,14 +154,16 @@ void dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noexcept {
     }
     if (c.needs_care()) {
       listed_[keep++] = s;
+      due = std::min(due, c.next_due_ns());
     } else {
       c.listed = false;
     }
   }
   listed_.resize(keep);
+  return due;
 }
 
-void dispatcher::service(bool idle) noexcept { visit_listed(idle, false, false); }
+std::int64_t dispatcher::service(bool idle) noexcept { return visit_listed(idle, false, false); }
 
 void dispatcher::flush_all(bool sync_now) noexcept { visit_listed(false, true, sync_now); }
 

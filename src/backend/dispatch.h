@@ -40,8 +40,10 @@ class dispatcher {
             std::string_view thread_name);
 
   // Consumer role: flushes the sinks whose policy says so now (`idle`: the
-  // rings are empty), and makes owed syncs that are due.
-  void service(bool idle) noexcept;
+  // rings are empty), and makes owed syncs that are due. Returns when a
+  // policy next asks for a flush or sync by time (monotonic ns; INT64_MAX:
+  // none), so that a napping writer wakes for it.
+  std::int64_t service(bool idle) noexcept;
   // Consumer role: flushes every sink holding unflushed records, and
   // syncs those whose policy syncs (jot::flush(), shutdown: `sync_now`).
   void flush_all(bool sync_now) noexcept;
@@ -62,7 +64,7 @@ class dispatcher {
 
  private:
   void take_pending();
-  void visit_listed(bool idle, bool flush, bool sync_now) noexcept;
+  std::int64_t visit_listed(bool idle, bool flush, bool sync_now) noexcept;
 
   bool writer_;
   fmt::memory_buffer message_;

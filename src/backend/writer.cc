@@ -173,7 +173,7 @@ void run_writer() {
 
     // Idle: hand buffered bytes to the system (as the sinks' policies
     // say), keep the clock honest, back off.
-    d.service(true);
+    const std::int64_t due_ns = d.service(true);
     clock.resync(now);
     working.unlock();
     if (w.flush_pending.load(std::memory_order_acquire)) {
@@ -185,8 +185,14 @@ void run_writer() {
       continue;
     }
     sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
+    // Not past the time a flush policy asks for a flush or a sync.
+    auto nap = sleep;
+    if (due_ns != std::numeric_limits<std::int64_t>::max()) {
+      const std::int64_t until_due_us = (due_ns - monotonic_ns()) / 1000;
+      nap = std::clamp(std::chrono::microseconds(until_due_us), std::chrono::microseconds(1), sleep);
+    }
     std::unique_lock<std::mutex> lk(w.mu);
-    w.wake.wait_for(lk, sleep,
+    w.wake.wait_for(lk, nap,
                     [&w] { return w.stop || w.room_wanted.load() || w.flush_pending.load(); });
     if (w.room_wanted.exchange(false)) {
       sleep = std::chrono::microseconds{0};

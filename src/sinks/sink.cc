@@ -1,6 +1,8 @@
 #include "jot/sink.h"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -88,6 +90,15 @@ void flush_locked(sink& s, sink_control& c, bool sync_now) {
   } else {
     c.sync_owed = true;
   }
+}
+
+std::int64_t sink_control::next_due_ns() const noexcept {
+  std::int64_t due = std::numeric_limits<std::int64_t>::max();
+  if (unflushed != 0 && policy.every.count() > 0) {
+    due = unflushed_since_ns + ns_of(policy.every);
+  }
+  if (sync_owed) due = std::min(due, last_sync_ns + ns_of(policy.fsync_every));
+  return due;
 }
 
 void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle) {

@@ -28,6 +28,10 @@ struct sink_control {
   static sink_control& of(sink& s) noexcept { return *s.control_; }
 
   bool needs_care() const noexcept { return unflushed != 0 || sync_owed || unwritten; }
+
+  // The monotonic time at which the policy next asks for a flush or a sync
+  // by time alone (INT64_MAX: none).
+  std::int64_t next_due_ns() const noexcept;
 };
 
 // Writes one rendered record and applies the policy's record-count and
