@@ -123,8 +123,9 @@ struct stats_snapshot {
 };
 
 /// The counts, in total (threads that have exited included) and per
-/// thread. Records written on the calling thread (after shutdown, or by a
-/// logger in delivery::sync) pass through no ring and are not counted.
+/// thread. Records written on the calling thread (by a logger in
+/// delivery::sync, or after shutdown) pass through no ring: they count in
+/// the totals `written` and `bytes` (their encoded size), not per thread.
 stats_snapshot stats();
 
 /// Starts the writer thread with these options. Logging starts jot lazily

@@ -270,6 +270,7 @@ bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
     h->ticks = ticks();
     clock.resync(h->ticks);
     d.process(*h, current_thread_id(), current_thread_name());
+    the_queues().count_written_on_caller(size);
     // No writer will flush later: the bytes go to the system now.
     d.flush_all(false);
   } catch (...) {

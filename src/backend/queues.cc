@@ -173,9 +173,9 @@ void queue_set::retire(thread_queue* q) {
 stats_snapshot queue_set::stats() {
   stats_snapshot out;
   const std::lock_guard<std::mutex> lk(list_mu_);
-  out.written = retired_written_;
+  out.written = retired_written_ + caller_written_.load(std::memory_order_relaxed);
   out.dropped = retired_dropped_;
-  out.bytes = retired_bytes_;
+  out.bytes = retired_bytes_ + caller_bytes_.load(std::memory_order_relaxed);
   out.ring_growths = retired_growths_;
   out.ring_high_water = retired_high_water_;
   out.threads.reserve(known_.size());

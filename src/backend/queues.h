@@ -131,6 +131,13 @@ class queue_set {
   // Any thread: the counts (see jot::stats()).
   stats_snapshot stats();
 
+  // Any thread: a record of `bytes` written on the calling thread
+  // (delivery::sync, or after shutdown): it passed through no ring.
+  void count_written_on_caller(std::uint64_t bytes) noexcept {
+    caller_written_.fetch_add(1, std::memory_order_relaxed);
+    caller_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+
   std::size_t size() const noexcept { return queues_.size(); }
 
  private:
@@ -155,6 +162,8 @@ class queue_set {
   std::uint64_t retired_bytes_ = 0;
   std::uint64_t retired_growths_ = 0;
   std::uint64_t retired_high_water_ = 0;
+  std::atomic<std::uint64_t> caller_written_{0};
+  std::atomic<std::uint64_t> caller_bytes_{0};
 };
 
 queue_set& the_queues() noexcept;

@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "backend/dispatch.h"
+#include "backend/queues.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/clock.h"
@@ -84,6 +85,7 @@ bool write_direct(const logger& /*lg*/, std::byte* entry, std::size_t size) noex
       auto* h = reinterpret_cast<record_header*>(entry);
       h->size = static_cast<std::uint32_t>(size);
       c->d.emit(*h, realtime_ns(), c->thread_id, c->thread_name);
+      the_queues().count_written_on_caller(size);
     } catch (...) {
       report_error("a record could not be written on the calling thread");
     }

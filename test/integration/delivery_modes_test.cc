@@ -108,6 +108,7 @@ TEST(delivery_modes, sync_writes_before_the_call_returns) {
   sink->set_flush_policy(every_record);
   jot::logger& log = jot::make_logger("sync-now", {sink});
   log.set_delivery(jot::delivery::sync);
+  const std::uint64_t written_before = jot::stats().written;
   for (int i = 0; i < 100; ++i) {
     JOT_INFO(log, "record {}", i);
     // No jot::flush(): the call itself wrote and flushed.
@@ -115,6 +116,8 @@ TEST(delivery_modes, sync_writes_before_the_call_returns) {
     ASSERT_EQ(lines.size(), static_cast<std::size_t>(i + 1));
     ASSERT_EQ(lines.back(), "record " + std::to_string(i));
   }
+  // Counted in the totals, though they passed through no ring.
+  EXPECT_EQ(jot::stats().written - written_before, 100u);
 }
 
 TEST(delivery_modes, threads_in_sync_mode_share_a_sink_with_the_writer) {
