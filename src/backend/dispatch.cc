@@ -221,9 +221,9 @@ void report_drops(queue_set& queues, std::uint64_t at_ticks, bool force) {
             s.last_report_ns != 0 ? s.last_report_ns : clock.to_ns(q.registered_ticks);
         s.last_report_ns = now_ns;
         d.warn_dropped(lg, count, since, at_ticks, q.thread_id, q.thread_name);
-        report_error(fmt::format(
-            "{} records from logger '{}' dropped on thread {}: its ring was full", count,
-            lg.name(), q.thread_id));
+        report_error(
+            fmt::format("{} records from logger '{}' dropped on thread {}: its ring was full",
+                        count, lg.name(), q.thread_id));
       });
 }
 

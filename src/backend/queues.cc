@@ -144,7 +144,8 @@ void count_drop(thread_queue& q, const logger& lg) noexcept {
       slot = &last->slots[thread_queue::drop_block::size - 1];
     }
   }
-  if (slot->lg.load(std::memory_order_relaxed) != &lg) slot->lg.store(&lg, std::memory_order_release);
+  if (slot->lg.load(std::memory_order_relaxed) != &lg)
+    slot->lg.store(&lg, std::memory_order_release);
   slot->count.store(slot->count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   q.dropped.store(q.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }

@@ -189,7 +189,8 @@ void run_writer() {
     auto nap = sleep;
     if (due_ns != std::numeric_limits<std::int64_t>::max()) {
       const std::int64_t until_due_us = (due_ns - monotonic_ns()) / 1000;
-      nap = std::clamp(std::chrono::microseconds(until_due_us), std::chrono::microseconds(1), sleep);
+      nap =
+          std::clamp(std::chrono::microseconds(until_due_us), std::chrono::microseconds(1), sleep);
     }
     std::unique_lock<std::mutex> lk(w.mu);
     w.wake.wait_for(lk, nap,

@@ -34,8 +34,8 @@ sigset_t write_signals() noexcept {
 void block_write_signals_for_this_thread() noexcept {
   const sigset_t set = write_signals();
   if (const int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0) {
-    report_error(fmt::format("cannot block SIGXFSZ and SIGPIPE on the writer thread: {}",
-                             error_text(rc)));
+    report_error(
+        fmt::format("cannot block SIGXFSZ and SIGPIPE on the writer thread: {}", error_text(rc)));
     return;
   }
   tls_write_signals_blocked = true;

@@ -103,10 +103,9 @@ std::int64_t sink_control::next_due_ns() const noexcept {
 
 void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle) {
   const flush_policy& p = c.policy;
-  if (c.unwritten ||
-      (c.unflushed != 0 &&
-       ((idle && p.on_idle) ||
-        (p.every.count() > 0 && now_ns - c.unflushed_since_ns >= ns_of(p.every))))) {
+  if (c.unwritten || (c.unflushed != 0 &&
+                      ((idle && p.on_idle) ||
+                       (p.every.count() > 0 && now_ns - c.unflushed_since_ns >= ns_of(p.every))))) {
     flush_locked(s, c, false);
   }
   if (c.sync_owed && now_ns - c.last_sync_ns >= ns_of(p.fsync_every)) call_sync(s, c, now_ns);
