@@ -98,6 +98,18 @@ void unlock_sinks_after_fork() noexcept;
 // locks (in src/logger.cc). (forget_queues_after_fork() is in queues.h.)
 void reset_locks_after_fork() noexcept;
 
+// Build a file's function-local statics now, from start (under the lock
+// fork() takes too), rather than on first use by some thread: a fork()
+// during a first use elsewhere would leave the child a half-built static
+// whose guard no thread of the child releases. Each builds those of its
+// file: the queue set and the inbox, the dispatcher and the list of
+// pending sinks, and the thread keys of the front end.
+void build_queue_statics() noexcept;     // src/backend/queues.cc
+void build_dispatch_statics() noexcept;  // src/backend/dispatch.cc
+void build_submit_statics() noexcept;    // src/frontend/submit.cc
+void build_delivery_statics() noexcept;  // src/frontend/delivery.cc
+void build_context_statics() noexcept;   // src/frontend/context.cc
+
 // Sets the handler report_error() calls; empty restores the default.
 void set_error_handler(std::function<void(std::string_view)> handler);
 

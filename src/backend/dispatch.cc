@@ -13,6 +13,7 @@
 
 #include "backend/backend.h"
 #include "backend/queues.h"
+#include "format/level_mark.h"
 #include "jot/formatter.h"
 #include "jot/logger.h"
 #include "jot/macros.h"
@@ -77,6 +78,7 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   view.thread_name = thread_name;
 
   lines_used_ = 0;
+  tls_level_marks.clear();  // marks of earlier records' lines are stale
   for (const std::shared_ptr<sink>& s : rec.log->sinks()) {
     formatter* f = s->formatter_ptr().get();
     std::string* line = nullptr;
@@ -186,6 +188,11 @@ dispatcher& the_dispatcher() noexcept {
   return d.get();
 }
 
+void build_dispatch_statics() noexcept {
+  static_cast<void>(the_dispatcher());
+  static_cast<void>(pending());
+}
+
 void dispatcher::warn_dropped(const logger& lg, std::uint64_t count, std::int64_t since_ns,
                               std::uint64_t ticks, std::uint64_t thread_id,
                               std::string_view thread_name) {
@@ -213,12 +220,18 @@ void report_drops(queue_set& queues, std::uint64_t at_ticks, bool force) {
   queues.report_drops(
       [&](const thread_queue& q, const thread_queue::drop_slot& s) {
         // An exited thread's queue is freed only once its drops are told.
+        // A slot another logger took over is reported at once.
         return force || s.last_report_ns == 0 || now_ns - s.last_report_ns >= period_ns ||
+               s.lg.load(std::memory_order_acquire) != s.reported_lg ||
                q.abandoned.load(std::memory_order_acquire);
       },
       [&](thread_queue& q, thread_queue::drop_slot& s, const logger& lg, std::uint64_t count) {
+        // Since the slot's last report: of this logger, or, for a slot
+        // taken over, of the one before it, when the slot held none of
+        // this logger's drops yet.
         const std::int64_t since =
             s.last_report_ns != 0 ? s.last_report_ns : clock.to_ns(q.registered_ticks);
+        s.reported_lg = &lg;
         s.last_report_ns = now_ns;
         d.warn_dropped(lg, count, since, at_ticks, q.thread_id, q.thread_name);
         report_error(

@@ -132,6 +132,7 @@ void count_drop(thread_queue& q, const logger& lg) noexcept {
     }
   }
   if (slot == nullptr) slot = reclaim;
+  bool claim = true;
   if (slot == nullptr) {
     // Every slot holds drops of other loggers not reported yet.
     auto* more = new (std::nothrow) thread_queue::drop_block;
@@ -142,10 +143,12 @@ void count_drop(thread_queue& q, const logger& lg) noexcept {
       // Out of memory: counted (the totals stay exact), but reported as
       // the last slot's logger's.
       slot = &last->slots[thread_queue::drop_block::size - 1];
+      claim = false;
     }
   }
-  if (slot->lg.load(std::memory_order_relaxed) != &lg)
+  if (claim && slot->lg.load(std::memory_order_relaxed) != &lg) {
     slot->lg.store(&lg, std::memory_order_release);
+  }
   slot->count.store(slot->count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   q.dropped.store(q.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
@@ -263,6 +266,11 @@ void forget_queues_after_fork() noexcept {
 queue_set& the_queues() noexcept {
   static immortal<queue_set> set;
   return set.get();
+}
+
+void build_queue_statics() noexcept {
+  static_cast<void>(the_queues());
+  static_cast<void>(inbox());
 }
 
 }  // namespace jot::detail

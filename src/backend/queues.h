@@ -53,7 +53,10 @@ struct thread_queue {
     std::atomic<const logger*> lg{nullptr};
     std::atomic<std::uint64_t> count{0};
     std::atomic<std::uint64_t> reported{0};  // written by the consumer
-    std::int64_t last_report_ns = 0;         // consumer-private; 0: never reported
+    // Consumer-private: the logger last reported from this slot, and when
+    // (0: never). A slot taken over by another logger starts afresh.
+    const logger* reported_lg = nullptr;
+    std::int64_t last_report_ns = 0;
   };
   struct drop_block {
     static constexpr std::size_t size = 8;

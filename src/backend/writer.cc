@@ -90,7 +90,6 @@ void run_writer() {
   std::unique_lock<std::mutex> setting_up(fork_mutex());
   name_current_thread(w.opts.writer_name);
   pin_current_thread(w.opts.writer_cpu);
-  block_write_signals_for_this_thread();
 
   wall_clock& clock = the_wall_clock();
   clock.calibrate();
@@ -138,9 +137,12 @@ void run_writer() {
     const std::size_t n = queues.drain(upto, batch_records, emit);
     // Drop warnings are stamped with a time no unwritten record is older
     // than: `upto` once the drain reached it, else the last record's time
-    // (the merge wrote everything older). After reading the flush request:
+    // (the merge wrote everything older); and never earlier than a record
+    // already written (a flush may hold `upto` back). After reading the
+    // flush request:
     // drops made before a flush() are reported before it returns.
-    report_drops(queues, n < batch_records ? upto : emitted_ticks, flushing || stopping);
+    report_drops(queues, std::max(emitted_ticks, n < batch_records ? upto : emitted_ticks),
+                 flushing || stopping);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
       d.flush_all(true);
@@ -290,9 +292,16 @@ void start_locked(const options& opts) {
     w.stop = false;
   }
   // Built here, under the life lock fork() also takes, not first on the
-  // new thread: a child must never inherit their construction half done.
+  // new thread or a thread's first call: a child must never inherit one
+  // half built (a static's guard that no thread of the child releases).
   static_cast<void>(consumer_mutex());
   static_cast<void>(fork_mutex());
+  static_cast<void>(the_wall_clock());
+  build_queue_statics();
+  build_dispatch_statics();
+  build_submit_statics();
+  build_delivery_statics();
+  build_context_statics();
   w.thread = std::thread(run_writer);
   w.state.store(life::running, std::memory_order_release);
   set_all_loggers_sync(false);

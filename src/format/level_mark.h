@@ -1,11 +1,15 @@
-// Where the last line a pattern formatter rendered on this thread has its
-// level name, so that the console sink can colour exactly that token (and
-// nothing in a message, nor a line from another formatter).
+// Where the lines a pattern formatter rendered for the record being written
+// on this thread have their level name, so that the console sink can
+// colour exactly that token (and nothing in a message, nor a line from
+// another formatter).
 //
 // Rendering and writing a record happen on one thread (the writer, or a
-// thread in delivery::sync mode), format() before the sinks' write(): a
-// sink that finds the mark pointing at the very line it is given knows the
-// line came from a pattern formatter and where its level token is.
+// thread in delivery::sync mode): the dispatcher forgets the marks when it
+// starts a record, each pattern formatter notes one for the line it
+// renders, and a sink that finds a mark for the very line it is given
+// (same bytes, same length) knows the line came from a pattern formatter
+// for this record and where its level token is. The record's lines are
+// all alive at once, so no two of them share an address.
 #pragma once
 
 #include <array>
@@ -21,10 +25,16 @@ struct level_mark {
   std::size_t length = 0;      // the level name's length (0: none written)
 };
 
-// The marks of the last few lines rendered on this thread: one record's
-// sinks may use several formatters, each line shared by its sinks.
+// The marks of the current record's lines on this thread: its sinks may
+// use several formatters, each line shared by its sinks. Past four pattern
+// formatters in one record, the earliest marks are replaced: those lines
+// are written uncoloured.
 class level_marks {
  public:
+  void clear() noexcept {
+    marks_.fill({});
+    next_ = 0;
+  }
   void note(const level_mark& m) noexcept {
     marks_[next_] = m;
     next_ = (next_ + 1) % marks_.size();

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "backend/backend.h"
 #include "jot/field.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
@@ -148,6 +149,11 @@ std::string_view format_on_caller(std::string_view spec, fmt::format_args args) 
   } catch (...) {
     return "[jot: out of memory formatting an argument]";
   }
+}
+
+void build_context_statics() noexcept {
+  static_cast<void>(scope_key());
+  static_cast<void>(texts_key());
 }
 
 }  // namespace jot::detail

@@ -153,4 +153,6 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
   return true;
 }
 
+void build_delivery_statics() noexcept { static_cast<void>(caller_key()); }
+
 }  // namespace jot::detail

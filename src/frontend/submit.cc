@@ -266,4 +266,6 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
   enqueue(lg, entry, size);
 }
 
+void build_submit_statics() noexcept { static_cast<void>(exit_key()); }
+
 }  // namespace jot::detail

@@ -6,9 +6,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -18,8 +20,6 @@
 namespace jot::detail {
 
 namespace {
-
-constinit thread_local bool tls_write_signals_blocked = false;
 
 sigset_t write_signals() noexcept {
   sigset_t set;
@@ -31,33 +31,29 @@ sigset_t write_signals() noexcept {
 
 }  // namespace
 
-void block_write_signals_for_this_thread() noexcept {
-  const sigset_t set = write_signals();
-  if (const int rc = pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0) {
-    report_error(
-        fmt::format("cannot block SIGXFSZ and SIGPIPE on the writer thread: {}", error_text(rc)));
-    return;
-  }
-  tls_write_signals_blocked = true;
-}
-
 write_signal_guard::write_signal_guard() noexcept {
-  if (tls_write_signals_blocked) return;
   const sigset_t set = write_signals();
   active_ = pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;
 }
 
+void write_signal_guard::failed_with(int err) noexcept {
+  xfsz_ = xfsz_ || err == EFBIG;
+  pipe_ = pipe_ || err == EPIPE;
+}
+
 write_signal_guard::~write_signal_guard() {
   if (!active_) return;
-  sigset_t pending;
-  if (sigpending(&pending) == 0) {
-    for (const int sig : {SIGXFSZ, SIGPIPE}) {
-      if (sigismember(&pending, sig) == 1 && sigismember(&old_, sig) == 0) {
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, sig);
-        const timespec now{};
-        static_cast<void>(sigtimedwait(&one, nullptr, &now));
+  if (xfsz_ || pipe_) {
+    sigset_t pending;
+    if (sigpending(&pending) == 0) {
+      for (const auto& [sig, raised] : {std::pair{SIGXFSZ, xfsz_}, std::pair{SIGPIPE, pipe_}}) {
+        if (raised && sigismember(&pending, sig) == 1 && sigismember(&old_, sig) == 0) {
+          sigset_t one;
+          sigemptyset(&one);
+          sigaddset(&one, sig);
+          const timespec now{};
+          static_cast<void>(sigtimedwait(&one, nullptr, &now));
+        }
       }
     }
   }

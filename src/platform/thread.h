@@ -22,16 +22,14 @@ void process_wide_barrier() noexcept;
 
 // SIGXFSZ (a write past RLIMIT_FSIZE) and SIGPIPE (a write to a pipe with
 // no reader) end the process unless it handles or ignores them. A write by
-// jot must fail with EFBIG or EPIPE instead, which the sink reports.
-//
-// The writer thread blocks both for its whole life.
-void block_write_signals_for_this_thread() noexcept;
-
-// Any other thread that writes (delivery::sync, writes after shutdown)
-// blocks them around each write(2) with this guard; a signal the write
-// raised meanwhile is taken off the thread before its mask is restored,
-// unless the thread had blocked that signal itself. Costs three system
-// calls, once per buffer written, not per record.
+// jot must fail with EFBIG or EPIPE instead, which the sink reports: every
+// thread that writes (the writer, a thread in delivery::sync mode, one
+// writing after shutdown) holds both off around its write(2) calls with
+// this guard, and only there, so no thread or process it starts inherits
+// a changed mask. A signal a failed write raised meanwhile (failed_with()
+// says which) is taken off the thread before the mask is restored, unless
+// the thread had blocked that signal itself. Costs two system calls per
+// buffer written, not per record (three after a failure).
 class write_signal_guard {
  public:
   write_signal_guard() noexcept;
@@ -39,9 +37,14 @@ class write_signal_guard {
   write_signal_guard(const write_signal_guard&) = delete;
   write_signal_guard& operator=(const write_signal_guard&) = delete;
 
+  // A write(2) failed with `err`: EFBIG raised SIGXFSZ, EPIPE SIGPIPE.
+  void failed_with(int err) noexcept;
+
  private:
   sigset_t old_{};
   bool active_ = false;
+  bool xfsz_ = false;
+  bool pipe_ = false;
 };
 
 }  // namespace jot::detail

@@ -37,15 +37,36 @@ bool fd_writer::drain() noexcept {
 
 bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
   if (n == 0) return true;
-  const write_signal_guard no_signal_kills;
-  // A failure cut the last line short: end it before anything new.
-  if (line_cut_ && !write_some("\n", 1)) {
-    lost_bytes_ += n;
-    lost_since_error_ += n;
+  int err = 0;  // the failure, if any
+  std::size_t lost = 0;
+  {
+    // Only the write(2) calls run with SIGXFSZ and SIGPIPE held off: the
+    // reports below may run the application's error handler.
+    write_signal_guard no_signal_kills;
+    // A failure cut the last line short: end it before anything new.
+    if (line_cut_) {
+      err = write_some("\n", 1, no_signal_kills);
+      if (err == 0) line_cut_ = false;
+    }
+    if (err == 0) {
+      err = write_some(p, n, no_signal_kills, &lost);
+    } else {
+      lost = n;
+    }
+  }
+  if (err != 0) {
+    lost_bytes_ += lost;
+    lost_since_error_ += lost;
+    if (err != last_errno_) {
+      if (last_errno_ == 0) lost_since_error_ = lost;
+      last_errno_ = err;
+      report_error(
+          fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
+                      "kind are not reported until a write succeeds)",
+                      what_, error_text(err), lost));
+    }
     return false;
   }
-  line_cut_ = false;
-  if (!write_some(p, n)) return false;
   if (last_errno_ != 0) {
     report_error(fmt::format("{}: writing again after failures ({}); {} bytes were lost", what_,
                              error_text(last_errno_), lost_since_error_));
@@ -55,31 +76,24 @@ bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
   return true;
 }
 
-bool fd_writer::write_some(const char* p, std::size_t n) noexcept {
+int fd_writer::write_some(const char* p, std::size_t n, write_signal_guard& guard,
+                          std::size_t* lost) noexcept {
   bool wrote = false;
   while (n > 0) {
     const ssize_t w = ::write(fd_, p, n);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       const int err = w < 0 ? errno : EIO;
-      lost_bytes_ += n;
-      lost_since_error_ += n;
+      guard.failed_with(err);
+      if (lost != nullptr) *lost = n;
       if (wrote && p[-1] != '\n') line_cut_ = true;
-      if (err != last_errno_) {
-        if (last_errno_ == 0) lost_since_error_ = n;
-        last_errno_ = err;
-        report_error(
-            fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
-                        "kind are not reported until a write succeeds)",
-                        what_, error_text(err), n));
-      }
-      return false;
+      return err;
     }
     wrote = true;
     p += w;
     n -= static_cast<std::size_t>(w);
   }
-  return true;
+  return 0;
 }
 
 }  // namespace jot::detail

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "platform/thread.h"
+
 namespace jot::detail {
 
 class fd_writer {
@@ -14,7 +16,13 @@ class fd_writer {
   // `what` names the destination in error messages ("file app.log").
   fd_writer(std::string what, std::size_t buffer_bytes);
 
-  void set_fd(int fd) noexcept { fd_ = fd; }
+  // A new descriptor (a file opened again) starts with no failure behind it.
+  void set_fd(int fd) noexcept {
+    fd_ = fd;
+    line_cut_ = false;
+    last_errno_ = 0;
+    lost_since_error_ = 0;
+  }
   int fd() const noexcept { return fd_; }
 
   // Buffers `bytes`, writing the buffer out when it is full.
@@ -30,7 +38,10 @@ class fd_writer {
 
  private:
   bool write_all(const char* p, std::size_t n) noexcept;
-  bool write_some(const char* p, std::size_t n) noexcept;  // no report of recovery
+  // write(2) until all is written: 0, or the error (and, in `lost`, the
+  // bytes not written). Reports nothing.
+  int write_some(const char* p, std::size_t n, write_signal_guard& guard,
+                 std::size_t* lost = nullptr) noexcept;
 
   std::string what_;
   std::string buf_;

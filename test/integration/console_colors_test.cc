@@ -142,6 +142,46 @@ TEST(console_colors, json_lines_stay_json_on_a_colored_console) {
   EXPECT_NE(out.find("\"level\":\"warn\""), std::string::npos) << out;
 }
 
+TEST(console_colors, marks_of_earlier_records_never_color_a_later_line) {
+  // Logger A renders lines of the same length as B's with another pattern
+  // (or B renders JSON), record after record, on the same writer: only
+  // B's own level token may be coloured, and a JSON line never.
+  const std::string path = jot::test::temp_path("stale-marks");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ASSERT_GE(fd, 0);
+  {
+    const stdout_to redirect(fd);
+    auto other =
+        std::make_shared<jot::test::capture_sink>(jot::pattern_formatter("{message} {level}"));
+    const jot::logger& a = jot::make_logger("stale-a", {other});
+    const jot::logger& b = jot::make_logger(
+        "stale-b",
+        {jot::console_sink(jot::console_stream::out, jot::pattern_formatter("{level} {message}"),
+                           jot::console_colors::always)});
+    const jot::logger& c = jot::make_logger(
+        "stale-c", {jot::console_sink(jot::console_stream::out, jot::logfmt_formatter(),
+                                      jot::console_colors::always)});
+    for (int i = 0; i < 20; ++i) {
+      JOT_WARN(a, "abcdefghijklmnop");
+      JOT_WARN(b, "abcdefghijklmnop");
+      JOT_WARN(a, "abcdefghijklmnop");
+      JOT_WARN(c, "x");
+    }
+    jot::flush();
+  }
+  ::close(fd);
+  int pattern_lines = 0;
+  for (const std::string& line : jot::test::read_lines(path)) {
+    if (line.starts_with("time=")) {
+      EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    } else {
+      EXPECT_EQ(line, "\x1b[33mWARN\x1b[0m abcdefghijklmnop");
+      ++pattern_lines;
+    }
+  }
+  EXPECT_EQ(pattern_lines, 20);
+}
+
 TEST(console_colors, stderr_sink_writes_to_standard_error_only) {
   const std::string err_path = jot::test::temp_path("stderr");
   const std::string out_path = jot::test::temp_path("stdout");
