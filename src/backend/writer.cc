@@ -137,12 +137,13 @@ void run_writer() {
     const std::size_t n = queues.drain(upto, batch_records, emit);
     // Drop warnings are stamped with a time no unwritten record is older
     // than: `upto` once the drain reached it, else the last record's time
-    // (the merge wrote everything older); and never earlier than a record
-    // already written (a flush may hold `upto` back). After reading the
-    // flush request:
-    // drops made before a flush() are reported before it returns.
-    report_drops(queues, std::max(emitted_ticks, n < batch_records ? upto : emitted_ticks),
-                 flushing || stopping);
+    // (the merge wrote everything older); never earlier than a record
+    // already written (a flush may hold `upto` back). Reported after
+    // reading the flush request, so drops made before a flush() are
+    // reported before it returns.
+    const std::uint64_t drops_at =
+        n < batch_records ? std::max(upto, emitted_ticks) : emitted_ticks;
+    report_drops(queues, drops_at, flushing || stopping);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
       d.flush_all(true);
