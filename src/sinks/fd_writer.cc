@@ -58,7 +58,6 @@ bool fd_writer::write_all(const char* p, std::size_t n) noexcept {
     lost_bytes_ += lost;
     lost_since_error_ += lost;
     if (err != last_errno_) {
-      if (last_errno_ == 0) lost_since_error_ = lost;
       last_errno_ = err;
       report_error(
           fmt::format("{}: write failed: {}; {} bytes lost (further failures of this "
