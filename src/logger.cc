@@ -260,6 +260,37 @@ void reset_locks_after_fork() noexcept {
   errors().delivering = false;
 }
 
+bool collect_every_sink(std::vector<std::shared_ptr<sink>>& out) noexcept {
+  out.clear();
+  registry& r = reg();
+  const std::unique_lock<std::mutex> lk(r.mu, std::try_to_lock);
+  if (!lk.owns_lock()) return false;
+  try {
+    for (const auto& l : r.loggers) {
+      for (const auto& s : l->sinks()) {
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+      }
+    }
+  } catch (...) {
+    // Out of memory: the sinks listed so far.
+  }
+  return !out.empty();
+}
+
+void sync_every_sink() noexcept {
+  std::vector<std::shared_ptr<sink>> all;
+  if (!collect_every_sink(all)) return;
+  for (const auto& s : all) {
+    sink_control& c = sink_control::of(*s);
+    const sink_lock lk(c.mu, s.get());
+    if (!lk.owns()) continue;
+    try {
+      s->sync();
+    } catch (...) {
+    }
+  }
+}
+
 void set_error_handler(std::function<void(std::string_view)> handler) {
   error_sink& e = errors();
   const std::lock_guard<std::mutex> lk(e.mu);

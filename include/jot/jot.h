@@ -9,6 +9,7 @@
 #pragma once
 
 #include "jot/config.h"
+#include "jot/crash.h"
 #include "jot/field.h"
 #include "jot/formatter.h"
 #include "jot/level.h"

@@ -66,6 +66,12 @@ extern constinit thread_local scope_state tls_scope;
 // synchronously once jot has shut down. Never throws.
 void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
+// A call made by a signal handler that interrupted a log call of the same
+// thread: the record is counted as dropped (and reported like drop-mode
+// drops), since the interrupted call may hold a reservation in the ring.
+// Async-signal-safe.
+void drop_interrupted(const logger& lg) noexcept;
+
 // Formats one argument of a user type on the caller, with the spec of its
 // placeholder, into a per-thread buffer that stays valid until the
 // enclosing caller_text_scope ends. Never throws: a format error becomes
@@ -360,7 +366,10 @@ inline void log_encoded(const logger& lg, std::string_view bound, const call_sit
   size = align8(size);
   byte_ring* ring = tls_ring;
   if (ring != nullptr) [[likely]] {
-    ring->begin_call();
+    if (!ring->begin_call()) [[unlikely]] {
+      drop_interrupted(lg);  // a signal handler interrupted a call of this thread
+      return;
+    }
     // Read again now that the arguments are evaluated: shutdown() may
     // have begun meanwhile.
     const std::uint32_t now_state = lg.state();

@@ -4,14 +4,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 #include "jot/config.h"
 
 namespace jot {
 class logger;
-}
+class sink;
+}  // namespace jot
 
 namespace jot::detail {
 
@@ -83,6 +86,32 @@ bool writing_on_caller() noexcept;
 // delivery::async_eager: renders the message here and enqueues a record
 // carrying it and the field values. False as write_direct().
 bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept;
+
+// The crash handler's requests (src/frontend/crash_handler.cc). The asking
+// side is async-signal-safe: atomics only. Asks the writer to write every
+// record stamped up to `target` and flush every sink (and, with `sync`,
+// sync every sink whatever its policy); a napping writer sees it when it
+// wakes, within options::max_idle_sleep.
+void request_emergency_flush(std::uint64_t target, bool sync) noexcept;
+// True once an emergency flush up to `target` is complete.
+bool emergency_flush_done(std::uint64_t target) noexcept;
+// True from the first emergency request on: sink and formatter locks are
+// tried for a bounded time only (see sink_lock in sinks/sink_control.h).
+bool emergency() noexcept;
+// The consumer role's holder (this thread): writes what the rings hold and
+// flushes every sink, here. Not async-signal-safe: the crash handler runs it
+// only on a thread that already holds the role or took it from nobody, under
+// a time limit that ends it.
+void emergency_drain_here(bool sync) noexcept;
+// Syncs every sink of every logger, each under its lock (src/logger.cc).
+void sync_every_sink() noexcept;
+// Every distinct sink of every logger, into `out`; false, leaving `out`
+// empty, if the registry's lock is not free at once (src/logger.cc).
+bool collect_every_sink(std::vector<std::shared_ptr<sink>>& out) noexcept;
+
+// Records dropped by signal handlers' calls on threads that had no ring yet
+// (see drop_interrupted()), since the last call. In src/frontend/submit.cc.
+std::uint64_t take_interrupted_unqueued() noexcept;
 
 // Marks every logger, present and future, synchronous (after shutdown) or
 // asynchronous again (start after shutdown). In src/logger.cc.

@@ -79,7 +79,9 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
 
   lines_used_ = 0;
   tls_level_marks.clear();  // marks of earlier records' lines are stale
-  for (const std::shared_ptr<sink>& s : rec.log->sinks()) {
+  // The crash handler's record goes to every sink it can find.
+  const bool everywhere = (rec.flags & record_every_sink) != 0 && collect_every_sink(every_);
+  for (const std::shared_ptr<sink>& s : everywhere ? every_ : rec.log->sinks()) {
     formatter* f = s->formatter_ptr().get();
     std::string* line = nullptr;
     for (std::size_t i = 0; i < lines_used_; ++i) {
@@ -95,13 +97,15 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         {
           // A formatter may keep state between records, and a thread in
           // sync mode may share it with the writer.
-          const std::lock_guard<std::mutex> flk(f->format_mutex());
+          const sink_lock flk(f->format_mutex(), f);
+          if (!flk.owns()) continue;
           f->format(view, slot.second);
         }
         ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
       }
-      const std::lock_guard<std::mutex> lk(c.mu);
+      const sink_lock lk(c.mu, s.get());
+      if (!lk.owns()) continue;
       if (write_locked(*s, c, view, *line)) {
         if (writer_) {
           listed_.push_back(s.get());
@@ -148,7 +152,8 @@ std::int64_t dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noex
   std::size_t keep = 0;
   for (sink* s : listed_) {
     sink_control& c = sink_control::of(*s);
-    const std::lock_guard<std::mutex> lk(c.mu);
+    const sink_lock lk(c.mu, s);
+    if (!lk.owns()) continue;  // crash drain: dropped from the list
     if (flush) {
       flush_locked(*s, c, sync_now);
     } else {
@@ -234,10 +239,26 @@ void report_drops(queue_set& queues, std::uint64_t at_ticks, bool force) {
         s.reported_lg = &lg;
         s.last_report_ns = now_ns;
         d.warn_dropped(lg, count, since, at_ticks, q.thread_id, q.thread_name);
-        report_error(
-            fmt::format("{} records from logger '{}' dropped on thread {}: its ring was full",
-                        count, lg.name(), q.thread_id));
+        const std::uint64_t interrupted = q.interrupted.load(std::memory_order_relaxed);
+        if (interrupted == q.interrupted_reported) {
+          report_error(
+              fmt::format("{} records from logger '{}' dropped on thread {}: its ring was full",
+                          count, lg.name(), q.thread_id));
+        } else {
+          report_error(fmt::format(
+              "{} records from logger '{}' dropped on thread {}: {} of the thread's drops since "
+              "the last report were logged by a signal handler that interrupted a log call of "
+              "the thread, the others found the ring full",
+              count, lg.name(), q.thread_id, interrupted - q.interrupted_reported));
+          q.interrupted_reported = interrupted;
+        }
       });
+  if (const std::uint64_t lost = take_interrupted_unqueued(); lost != 0) {
+    report_error(
+        fmt::format("{} records were dropped: logged by a signal handler that interrupted a "
+                    "thread's first log call (its ring was being made)",
+                    lost));
+  }
 }
 
 void drain_all_here() {

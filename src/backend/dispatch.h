@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,6 +75,8 @@ class dispatcher {
   std::size_t lines_used_ = 0;
   // Writer: the sinks holding unflushed records or owing a sync.
   std::vector<sink*> listed_;
+  // Every sink of every logger, for a record_every_sink record.
+  std::vector<std::shared_ptr<sink>> every_;
 };
 
 dispatcher& the_dispatcher() noexcept;

@@ -104,7 +104,7 @@ void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept {
   }
 }
 
-void count_drop(thread_queue& q, const logger& lg) noexcept {
+void count_drop(thread_queue& q, const logger& lg, bool interrupted) noexcept {
   // Only this thread writes lg, count and next: plain loads, release
   // stores. Slots are claimed in order, so an empty one ends the search: no
   // later slot can hold `lg`.
@@ -135,7 +135,7 @@ void count_drop(thread_queue& q, const logger& lg) noexcept {
   bool claim = true;
   if (slot == nullptr) {
     // Every slot holds drops of other loggers not reported yet.
-    auto* more = new (std::nothrow) thread_queue::drop_block;
+    auto* more = interrupted ? nullptr : new (std::nothrow) thread_queue::drop_block;
     if (more != nullptr) {
       last->next.store(more, std::memory_order_release);
       slot = &more->slots[0];
@@ -149,8 +149,11 @@ void count_drop(thread_queue& q, const logger& lg) noexcept {
   if (claim && slot->lg.load(std::memory_order_relaxed) != &lg) {
     slot->lg.store(&lg, std::memory_order_release);
   }
-  slot->count.store(slot->count.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-  q.dropped.store(q.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  // One thread counts, but a signal handler on it may count in between a
+  // load and a store: read-modify-write, off the hot path anyway.
+  if (interrupted) q.interrupted.fetch_add(1, std::memory_order_relaxed);
+  slot->count.fetch_add(1, std::memory_order_release);
+  q.dropped.fetch_add(1, std::memory_order_release);
 }
 
 bool drops_reported(const thread_queue& q) noexcept {

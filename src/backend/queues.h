@@ -69,6 +69,10 @@ struct thread_queue {
   };
   drop_block drops;
   std::atomic<std::uint64_t> dropped{0};  // all slots; written by the producer
+  // Of those, dropped by a signal handler's call that interrupted a call
+  // of the thread (see drop_interrupted()).
+  std::atomic<std::uint64_t> interrupted{0};
+  std::uint64_t interrupted_reported = 0;  // consumer-private
   // Written by the consumer only, read by jot::stats() from any thread.
   std::atomic<std::uint64_t> written{0};
   std::atomic<std::uint64_t> bytes{0};
@@ -83,7 +87,12 @@ struct thread_queue {
 };
 
 // Producer side: counts a record of `lg` dropped from this queue.
-void count_drop(thread_queue& q, const logger& lg) noexcept;
+// `interrupted`: dropped because a signal handler's call interrupted a call
+// of the thread; then nothing is allocated (async-signal-safe), and the
+// count may land in a slot of another logger when every slot is taken.
+// The counts are read-modify-write operations, so a count made by a signal
+// handler that interrupted another count is not lost.
+void count_drop(thread_queue& q, const logger& lg, bool interrupted = false) noexcept;
 // Either side: raises q.high_water to at least `bytes`.
 void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept;
 // Consumer side: every drop of the queue was reported.

@@ -15,6 +15,7 @@
 #include "backend/backend.h"
 #include "backend/dispatch.h"
 #include "backend/queues.h"
+#include "frontend/crash_hooks.h"
 #include "jot/config.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
@@ -80,6 +81,20 @@ std::mutex& fork_mutex() noexcept {
 
 constinit thread_local bool tls_consumer = false;
 
+// The crash handler's requests (see request_emergency_flush()): plain
+// atomics, which a signal handler may store and load.
+std::atomic<std::uint64_t> g_emergency_target{0};
+std::atomic<std::uint64_t> g_emergency_done{0};
+std::atomic<bool> g_emergency_sync{false};
+std::atomic<bool> g_emergency{false};
+
+// After an emergency flush: every sink synced, if the crash handler asked.
+void finish_emergency(dispatcher& d, std::uint64_t target) noexcept {
+  d.flush_all(true);
+  if (g_emergency_sync.load(std::memory_order_relaxed)) sync_every_sink();
+  g_emergency_done.store(target, std::memory_order_release);
+}
+
 void run_writer() {
   const consumer_role_scope role_for_life;
   writer_state& w = ws();
@@ -124,15 +139,20 @@ void run_writer() {
     const std::uint64_t limit = queues.horizon(now, margin);
 
     // While a flush waits, emit only what it waits for: records that keep
-    // arriving after its time must not hold it up.
-    const bool flushing = w.flush_pending.load(std::memory_order_acquire);
+    // arriving after its time must not hold it up. The crash handler's
+    // emergency flush is one more such flush, asked without the lock.
+    const bool normal_flush = w.flush_pending.load(std::memory_order_acquire);
+    const std::uint64_t emergency_to = g_emergency_target.load(std::memory_order_acquire);
+    const bool emergency_due = emergency_to > g_emergency_done.load(std::memory_order_relaxed);
+    const bool flushing = normal_flush || emergency_due;
     std::uint64_t flush_request = 0;
     std::uint64_t flush_target = 0;
-    if (flushing) {
+    if (normal_flush) {
       const std::lock_guard<std::mutex> lk(w.mu);
       flush_request = w.flush_requested;
       flush_target = w.flush_target;
     }
+    if (emergency_due) flush_target = std::max(flush_target, emergency_to);
     const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
     const std::size_t n = queues.drain(upto, batch_records, emit);
     // Drop warnings are stamped with a time no unwritten record is older
@@ -146,8 +166,12 @@ void run_writer() {
     report_drops(queues, drops_at, flushing || stopping);
     queues.publish_and_reap();
     if (flushing && n < batch_records && limit >= flush_target) {
-      d.flush_all(true);
-      complete_flushes(flush_request);
+      if (emergency_due) {
+        finish_emergency(d, emergency_to);
+      } else {
+        d.flush_all(true);
+      }
+      if (normal_flush) complete_flushes(flush_request);
     }
     if (now >= next_service) {
       // Flush policies by time (flush_policy::every, fsync_every).
@@ -179,7 +203,9 @@ void run_writer() {
     const std::int64_t due_ns = d.service(true);
     clock.resync(now);
     working.unlock();
-    if (w.flush_pending.load(std::memory_order_acquire)) {
+    if (w.flush_pending.load(std::memory_order_acquire) ||
+        g_emergency_target.load(std::memory_order_acquire) >
+            g_emergency_done.load(std::memory_order_relaxed)) {
       std::this_thread::yield();  // a flush waits for the horizon to pass its target
       continue;
     }
@@ -270,6 +296,7 @@ void child_after_fork() noexcept {
   w.flush_pending.store(false);
   if (w.state.load() == life::running) w.state.store(life::never_started);
   forget_queues_after_fork();
+  crash_handler_after_fork();
   reset_locks_after_fork();
   reset_pending_after_fork();
 }
@@ -323,6 +350,31 @@ std::mutex& consumer_mutex() noexcept {
 }
 
 bool holds_consumer_role() noexcept { return tls_consumer; }
+
+void request_emergency_flush(std::uint64_t target, bool sync) noexcept {
+  g_emergency.store(true, std::memory_order_relaxed);
+  if (sync) g_emergency_sync.store(true, std::memory_order_relaxed);
+  std::uint64_t t = g_emergency_target.load(std::memory_order_relaxed);
+  while (t < target &&
+         !g_emergency_target.compare_exchange_weak(t, target, std::memory_order_release)) {
+  }
+}
+
+bool emergency_flush_done(std::uint64_t target) noexcept {
+  return g_emergency_done.load(std::memory_order_acquire) >= target;
+}
+
+bool emergency() noexcept { return g_emergency.load(std::memory_order_relaxed); }
+
+void emergency_drain_here(bool sync) noexcept {
+  g_emergency.store(true, std::memory_order_relaxed);
+  if (sync) g_emergency_sync.store(true, std::memory_order_relaxed);
+  try {
+    drain_all_here();
+  } catch (...) {
+  }
+  finish_emergency(the_dispatcher(), ticks());
+}
 
 consumer_role_scope::consumer_role_scope() noexcept { tls_consumer = true; }
 consumer_role_scope::~consumer_role_scope() { tls_consumer = false; }

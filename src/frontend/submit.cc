@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cstring>
@@ -14,6 +15,7 @@
 
 #include "backend/backend.h"
 #include "backend/queues.h"
+#include "frontend/crash_hooks.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/thread.h"
@@ -40,6 +42,7 @@ void count_lost(const logger& lg) noexcept {
 // that log from their own thread_local destructors still find the ring.
 // (The main thread's ring is never abandoned; shutdown drains it.)
 void on_thread_exit(void* p) noexcept {
+  release_signal_stack();
   tls_ring = nullptr;
   tls_queue = nullptr;
   static_cast<thread_queue*>(p)->abandoned.store(true, std::memory_order_release);
@@ -51,8 +54,27 @@ const pthread_key_t* exit_key() noexcept {
   return ready ? &key : nullptr;
 }
 
+// Set while this thread registers its ring: a signal handler's call made
+// meanwhile finds no ring yet and must not make a second one.
+constinit thread_local bool tls_registering = false;
+
+// Records dropped by a signal handler's call on a thread without a queue
+// yet (it interrupted the thread's first call); the writer reports them.
+std::atomic<std::uint64_t> g_interrupted_unqueued{0};
+
+// Set while a blocked call waits outside its call (see push_entry()): a
+// signal handler's call meanwhile must not grow the ring the waiting call
+// still points to.
+constinit thread_local bool tls_waiting = false;
+
 byte_ring* register_thread() noexcept {
   if (!ensure_started()) return nullptr;
+  struct registering {
+    registering() noexcept { tls_registering = true; }
+    ~registering() { tls_registering = false; }
+    registering(const registering&) = delete;
+    registering& operator=(const registering&) = delete;
+  } const mark;
   try {
     auto q = std::make_unique<thread_queue>(configured_ring_bytes());
     q->thread_id = current_thread_id();
@@ -62,6 +84,7 @@ byte_ring* register_thread() noexcept {
     q->registered_ticks = q->clear_seen;
     if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, q.get());
     q->ring_bytes.store(q->ring->capacity(), std::memory_order_relaxed);
+    prepare_signal_stack();
     tls_ring = q->ring;
     tls_queue = q.get();
     register_queue(q.release());
@@ -94,7 +117,7 @@ void report_grow_failure() noexcept {
 // or memory is short.
 bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
   thread_queue* q = tls_queue;
-  if (q == nullptr || ring != tls_ring) return false;
+  if (q == nullptr || ring != tls_ring || tls_waiting) return false;
   const std::size_t max = std::bit_ceil(configured_ring_max_bytes());
   std::size_t cap = ring->capacity();
   do {
@@ -109,14 +132,15 @@ bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
     if (!tls_grow_reported) tls_grow_failed = cap;
     return false;
   }
-  tls_ring = fresh;
-  q->growths.store(q->growths.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  q->ring_bytes.store(cap, std::memory_order_relaxed);
   // The call is shown in the new ring before the link, and ends in the old
   // one after it: some ring always shows it (see byte_ring::begin_call()),
   // and the consumer frees the old ring only once it shows no call, so that
-  // store is the last touch of the old ring.
-  fresh->begin_call();
+  // store is the last touch of the old ring. Shown before the thread's
+  // calls move there, so a signal handler's call finds it in a call.
+  static_cast<void>(fresh->begin_call());
+  tls_ring = fresh;
+  q->growths.store(q->growths.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  q->ring_bytes.store(cap, std::memory_order_relaxed);
   ring->link(fresh);
   ring->end_call();
   ring = fresh;
@@ -162,6 +186,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     }
     if (i == 0) wake_writer_for_room();
     ring->end_call();
+    tls_waiting = true;
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
@@ -171,7 +196,9 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     } else {
       std::this_thread::sleep_for(std::chrono::microseconds(i < 256 ? 10 : 100));
     }
-    ring->begin_call();
+    tls_waiting = false;
+    // A signal handler's call meanwhile ran to its end: the state is free.
+    static_cast<void>(ring->begin_call());
     if ((lg.state() & state_sync) != 0) return pushed::no_writer;
   }
 }
@@ -225,9 +252,16 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
   }
   for (;;) {
     byte_ring* ring = tls_ring;
+    if (ring == nullptr && tls_registering) {
+      drop_interrupted(lg);
+      return;
+    }
     if (ring == nullptr && (lg.state() & state_sync) == 0) ring = register_thread();
     if (ring != nullptr) {
-      ring->begin_call();
+      if (!ring->begin_call()) {
+        drop_interrupted(lg);
+        return;
+      }
       if ((lg.state() & state_sync) == 0) {
         // Grow mode makes room for a large record, up to its maximum.
         if (size > ring->max_entry() && (when_full(lg) & state_grow) != 0) {
@@ -253,6 +287,18 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
     // False only if jot was started again meanwhile: then the ring again.
     if (write_sync(lg, entry, size)) return;
   }
+}
+
+void drop_interrupted(const logger& lg) noexcept {
+  if (tls_queue != nullptr) {
+    count_drop(*tls_queue, lg, true);
+  } else {
+    g_interrupted_unqueued.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+std::uint64_t take_interrupted_unqueued() noexcept {
+  return g_interrupted_unqueued.exchange(0, std::memory_order_relaxed);
 }
 
 void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {

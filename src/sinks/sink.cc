@@ -1,11 +1,14 @@
 #include "jot/sink.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <limits>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "backend/backend.h"
 #include "platform/clock.h"
 #include "sinks/sink_control.h"
 
@@ -109,6 +112,45 @@ void service_locked(sink& s, sink_control& c, std::int64_t now_ns, bool idle) {
     flush_locked(s, c, false);
   }
   if (c.sync_owed && now_ns - c.last_sync_ns >= ns_of(p.fsync_every)) call_sync(s, c, now_ns);
+}
+
+namespace {
+// Sinks and formatters whose lock the crash handler's drain could not have:
+// a fixed table, filled only during the drain.
+constexpr std::size_t max_abandoned = 64;
+std::atomic<const void*> g_abandoned[max_abandoned];
+std::atomic<std::size_t> g_abandoned_count{0};
+constexpr auto emergency_lock_wait = std::chrono::milliseconds(100);
+
+bool abandoned(const void* owner) noexcept {
+  const std::size_t n = std::min(g_abandoned_count.load(std::memory_order_acquire), max_abandoned);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (g_abandoned[i].load(std::memory_order_relaxed) == owner) return true;
+  }
+  return false;
+}
+}  // namespace
+
+sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
+  if (!emergency()) {
+    mu_.lock();
+    owns_ = true;
+    return;
+  }
+  if (abandoned(owner)) return;
+  const auto until = std::chrono::steady_clock::now() + emergency_lock_wait;
+  while (!(owns_ = mu_.try_lock())) {
+    if (std::chrono::steady_clock::now() >= until) {
+      const std::size_t i = g_abandoned_count.fetch_add(1, std::memory_order_acq_rel);
+      if (i < max_abandoned) g_abandoned[i].store(owner, std::memory_order_release);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+sink_lock::~sink_lock() {
+  if (owns_) mu_.unlock();
 }
 
 }  // namespace jot::detail

@@ -34,6 +34,25 @@ struct sink_control {
   std::int64_t next_due_ns() const noexcept;
 };
 
+// A sink's or formatter's lock, as the writer and threads writing take it.
+// Normally a plain lock. During the crash handler's drain (emergency()) the
+// lock is tried for a bounded time: one held by the thread that crashed, or
+// by a thread stuck inside a sink, is never released. A lock not had in
+// time marks its sink or formatter abandoned for the rest of the process,
+// which is ending, so later records do not wait for it again.
+class sink_lock {
+ public:
+  sink_lock(std::mutex& mu, const void* owner) noexcept;
+  ~sink_lock();
+  sink_lock(const sink_lock&) = delete;
+  sink_lock& operator=(const sink_lock&) = delete;
+  bool owns() const noexcept { return owns_; }
+
+ private:
+  std::mutex& mu_;
+  bool owns_ = false;
+};
+
 // Writes one rendered record and applies the policy's record-count and
 // level rules. Returns true if the sink must now be put in the writer's
 // list (it holds unflushed bytes or owes a sync and is not listed yet);

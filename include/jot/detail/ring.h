@@ -83,9 +83,19 @@ class byte_ring {
   //      back; a thread logging without pause is mostly in state 1.
   // Only compiler barriers follow the stores: the writer's side pays for
   // the ordering (membarrier, or its ordering margin).
-  void begin_call() noexcept {
+  //
+  // The state is also the thread's "in a call" mark: begin_call() returns
+  // false, changing nothing, when a call is already under way on this ring.
+  // Only the owner writes the state, so that can only be a signal handler
+  // that interrupted a call of its own thread; it must not touch the ring
+  // (the interrupted call may hold a reservation), and the caller counts
+  // its record as dropped instead. A signal between the load and the store
+  // runs a whole call of its own and leaves the state at 0 again.
+  [[nodiscard]] bool begin_call() noexcept {
+    if (in_flight_.load(std::memory_order_relaxed) != 0) return false;
     in_flight_.store(1, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
+    return true;
   }
   void end_call() noexcept { in_flight_.store(0, std::memory_order_release); }
 

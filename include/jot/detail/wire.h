@@ -122,6 +122,8 @@ inline constexpr std::uint8_t record_has_context = 1;
 // then the arguments (for their fields; none if record_message_only).
 inline constexpr std::uint8_t record_preformatted = 2;
 inline constexpr std::uint8_t record_message_only = 4;
+// The crash handler's record: written to every sink of every logger.
+inline constexpr std::uint8_t record_every_sink = 8;
 
 struct record_header {
   std::uint32_t size;  // bytes of this entry including the header

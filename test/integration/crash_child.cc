@@ -1,0 +1,129 @@
+// Run by crash_handler_test: logs from several threads, then dies the way
+// its first argument says, with jot's crash handler installed.
+// Usage: jot_crash_child <mode> <dir> <records per thread> <threads>
+// Writes <dir>/app.log (text: "{level} {message}") and <dir>/app.json.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <jot/jot.h>
+
+namespace {
+
+// Read through volatiles, so the compiler neither warns about nor removes
+// the faults below.
+int* volatile g_null = nullptr;
+volatile int g_zero = 0;
+volatile bool g_forever = true;
+
+void fault() { *g_null = 1; }
+
+// A sink whose write() crashes on the record "crash now": a crash on the
+// writer thread.
+class crashing_sink final : public jot::sink {
+ public:
+  void write(const jot::record_view& r, std::string_view) override {
+    if (r.message == "crash now") fault();
+  }
+  void flush() override {}
+};
+
+// A sink that never returns from the fatal record: a stuck sink.
+class stuck_sink final : public jot::sink {
+ public:
+  void write(const jot::record_view& r, std::string_view) override {
+    if (r.lvl == jot::level::critical) {
+      for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+  void flush() override {}
+};
+
+volatile int g_seven = 7;
+// Both operands read at run time: no division the compiler can rewrite.
+int divide() { return g_seven / g_zero; }
+
+[[gnu::noinline]] int recurse(int depth) {
+  volatile char pad[4096];
+  pad[0] = static_cast<char>(depth);
+  return g_forever ? recurse(depth + 1) + pad[0] : 0;
+}
+
+void throw_uncaught() { throw std::runtime_error("the order book is inconsistent"); }
+
+void on_term_before_jot(int) {
+  // The application's own handler, installed before jot's: jot chains to it.
+  static const char msg[] = "application handler ran\n";
+  static_cast<void>(::write(STDERR_FILENO, msg, sizeof msg - 1));
+  ::_exit(42);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) return 2;
+  const std::string mode = argv[1];
+  const std::string dir = argv[2];
+  const long n = std::atol(argv[3]);
+  const int threads = std::atoi(argv[4]);
+  const rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+
+  if (mode == "chain") signal(SIGTERM, on_term_before_jot);
+
+  auto& log = jot::make_logger(
+      "app",
+      {jot::file_sink(dir + "/app.log", {.format = jot::pattern_formatter("{level} {message}")}),
+       jot::file_sink(dir + "/app.json", {.format = jot::json_formatter()})});
+  jot::crash_options opts;
+  opts.drain_timeout = std::chrono::milliseconds(mode == "stuck_sink" ? 500 : 5000);
+  opts.fsync = mode == "abort";
+  jot::install_crash_handler(opts);
+  if (mode == "stuck_sink") jot::make_logger("stuck", {std::make_shared<stuck_sink>()});
+
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&log, n, t] {
+      for (long i = 0; i < n; ++i) JOT_INFO(log, "t{} {}", t, i);
+    });
+  }
+  for (auto& t : ts) t.join();
+
+  if (mode == "segv") {
+    fault();
+  } else if (mode == "abort" || mode == "stuck_sink") {
+    std::abort();
+  } else if (mode == "fpe") {
+    return divide();
+  } else if (mode == "term" || mode == "chain") {
+    raise(SIGTERM);
+  } else if (mode == "terminate") {
+    throw_uncaught();
+  } else if (mode == "quick_exit") {
+    std::quick_exit(3);
+  } else if (mode == "stack_overflow") {
+    return recurse(0);
+  } else if (mode == "in_jot_call") {
+    // The string's bytes are copied inside the call, after the ring space
+    // is taken: the fault happens in the middle of a log call.
+    const std::string_view bad(reinterpret_cast<const char*>(16), 64);
+    JOT_INFO(log, "never {}", bad);
+  } else if (mode == "in_sink") {
+    auto& crashing = jot::make_logger("crashing", {std::make_shared<crashing_sink>()});
+    JOT_INFO(crashing, "crash now");
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  } else if (mode == "other_thread") {
+    std::thread(fault).join();
+  }
+  return 0;
+}
