@@ -82,6 +82,9 @@ plan=()
 for threads in 1 2 4; do
   for c in "${contenders[@]}"; do plan+=("hot_path $threads $c"); done
 done
+# The crash handler installed, and records kept by the flight recorder,
+# against jot_async's hot path in the same run.
+for c in jot_crash_handler jot_backtrace; do plan+=("hot_path 1 $c"); done
 for scenario in throughput slow_sink; do
   for c in "${contenders[@]}"; do plan+=("$scenario - $c"); done
 done

@@ -152,7 +152,9 @@ constexpr std::string_view usage =
     "       jot_bench_suite --timer   (the timer's rate, step and cost)\n"
     "  scenarios:   hot_path throughput slow_sink batch_job\n"
     "               overload_block overload_drop overload_grow\n"
-    "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n";
+    "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n"
+    "               jot_crash_handler jot_backtrace (hot_path: jot_async with the crash\n"
+    "               handler installed; with every record kept by the flight recorder)\n";
 
 constexpr std::string_view client = "client-a";
 constexpr std::uint64_t burst_calls = 20;
@@ -232,9 +234,16 @@ class jot_delayed_sink final : public jot::sink {
   delayed_file file_;
 };
 
+// jot_crash_handler: jot_async with the crash handler installed.
+// jot_backtrace: every record is below the logger's level and kept by the
+// flight recorder (which holds them all), and written by dump_backtrace()
+// at the end: what a kept record costs the caller.
+enum class jot_extra { none, crash_handler, backtrace };
+
 class jot_contender {
  public:
-  jot_contender(const setup& s, jot::delivery d) {
+  jot_contender(const setup& s, jot::delivery d, jot_extra extra = jot_extra::none)
+      : extra_(extra) {
     jot::options o;
     o.writer_cpu = s.backend_cpu;
     if (s.overload) {
@@ -255,6 +264,11 @@ class jot_contender {
     }
     logger_ = &jot::make_logger("bench", {sink}, jot::level::info);
     logger_->set_delivery(d);
+    if (extra == jot_extra::crash_handler) jot::install_crash_handler();
+    if (extra == jot_extra::backtrace) {
+      logger_->set_level(jot::level::warn);
+      logger_->enable_backtrace(std::size_t{1} << 22, jot::level::warn);
+    }
   }
   ~jot_contender() { jot::shutdown(); }
   jot_contender(const jot_contender&) = delete;
@@ -264,7 +278,10 @@ class jot_contender {
     JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
   }
   void settle() { jot::flush(); }
-  void drain() { jot::flush(); }
+  void drain() {
+    if (extra_ == jot_extra::backtrace) jot::dump_backtrace();
+    jot::flush();
+  }
   std::uint64_t dropped() const { return jot::stats().dropped; }
   // How large a record is in the ring: what spdlog's overload queue is
   // sized by.
@@ -277,6 +294,7 @@ class jot_contender {
 
  private:
   jot::logger* logger_ = nullptr;
+  jot_extra extra_;
 };
 
 #if JOT_BENCH_HAVE_SPDLOG
@@ -810,6 +828,12 @@ std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::
     jot_contender c(s, d);
     return go(c);
   }
+  if (cfg.contender == "jot_crash_handler" || cfg.contender == "jot_backtrace") {
+    jot_contender c(
+        s, jot::delivery::async,
+        cfg.contender == "jot_crash_handler" ? jot_extra::crash_handler : jot_extra::backtrace);
+    return go(c);
+  }
   if (cfg.contender == "fmt_fwrite") {
     fmt_fwrite_contender c(s);
     return go(c);
@@ -870,8 +894,9 @@ int main(int argc, char** argv) {
   for (const auto& x : scenarios) {
     if (x.name == cfg.scenario) sc = &x;
   }
-  constexpr std::string_view contenders[] = {"jot_async",    "jot_async_eager", "jot_sync",
-                                             "spdlog_async", "spdlog_sync",     "fmt_fwrite"};
+  constexpr std::string_view contenders[] = {"jot_async",         "jot_async_eager", "jot_sync",
+                                             "jot_crash_handler", "jot_backtrace",   "spdlog_async",
+                                             "spdlog_sync",       "fmt_fwrite"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);
   if (sc == nullptr || !known_contender) {

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "backend/backend.h"
+#include "backend/backtrace.h"
+#include "backend/lifecycle.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/immortal.h"
@@ -22,7 +25,7 @@ namespace {
 struct registry {
   std::mutex mu;
   std::vector<std::unique_ptr<logger>> loggers;
-  bool sync = false;  // jot has shut down
+  bool stopped = false;  // jot has shut down
 };
 
 registry& reg() {
@@ -78,11 +81,48 @@ logger::logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level
   std::erase(sinks_, nullptr);
 }
 
+namespace {
+// The state word with `l` as the logger's level: with a backtrace, calls
+// at every level are made (the low byte) and `l` is kept above it.
+std::uint32_t with_level(std::uint32_t s, level l) noexcept {
+  constexpr std::uint32_t shown_mask = detail::state_level_mask << detail::state_shown_shift;
+  s &= ~(detail::state_level_mask | shown_mask);
+  const auto v = static_cast<std::uint32_t>(l);
+  if ((s & detail::state_backtrace) != 0) {
+    return s | static_cast<std::uint32_t>(level::trace) | (v << detail::state_shown_shift);
+  }
+  return s | v;
+}
+}  // namespace
+
 void logger::set_level(level l) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
-  while (!state_.compare_exchange_weak(
-      s, (s & ~detail::state_level_mask) | static_cast<std::uint32_t>(l),
-      std::memory_order_relaxed)) {
+  while (!state_.compare_exchange_weak(s, with_level(s, l), std::memory_order_relaxed)) {
+  }
+}
+
+void logger::enable_backtrace(std::size_t records, level dump_at) {
+  detail::backtrace_store* st = backtrace_.load(std::memory_order_acquire);
+  if (st == nullptr && records != 0) {
+    // Made once and never freed: the writer may be reading it.
+    st = new detail::backtrace_store;
+    backtrace_.store(st, std::memory_order_release);
+    detail::note_backtrace_logger(*this);
+  }
+  if (st != nullptr) {
+    st->dump_at.store(dump_at, std::memory_order_relaxed);
+    st->capacity.store(records, std::memory_order_relaxed);
+  }
+  std::uint32_t s = state_.load(std::memory_order_relaxed);
+  for (;;) {
+    const auto shown =
+        static_cast<level>((s & detail::state_backtrace) != 0
+                               ? (s >> detail::state_shown_shift) & detail::state_level_mask
+                               : s & detail::state_level_mask);
+    std::uint32_t next = s & ~detail::state_backtrace;
+    if (records != 0) next |= detail::state_backtrace;
+    next = with_level(next, shown);
+    if (state_.compare_exchange_weak(s, next, std::memory_order_release)) break;
   }
 }
 
@@ -95,8 +135,8 @@ void logger::set_backpressure(backpressure b, backpressure at_max) noexcept {
 }
 
 void logger::set_delivery(delivery d) noexcept {
-  const std::uint32_t bits = d == delivery::sync          ? detail::state_direct
-                             : d == delivery::async_eager ? detail::state_eager
+  const std::uint32_t bits = d == delivery::sync          ? detail::state_delivery_sync
+                             : d == delivery::async_eager ? detail::state_delivery_eager
                                                           : 0;
   std::uint32_t s = state_.load(std::memory_order_relaxed);
   while (!state_.compare_exchange_weak(s, (s & ~detail::state_delivery_mask) | bits,
@@ -106,14 +146,14 @@ void logger::set_delivery(delivery d) noexcept {
 
 delivery logger::get_delivery() const noexcept {
   const std::uint32_t s = state_.load(std::memory_order_relaxed);
-  if ((s & detail::state_direct) != 0) return delivery::sync;
-  if ((s & detail::state_eager) != 0) return delivery::async_eager;
+  if ((s & detail::state_delivery_sync) != 0) return delivery::sync;
+  if ((s & detail::state_delivery_eager) != 0) return delivery::async_eager;
   return delivery::async;
 }
 
 void logger::set_state_flags(std::uint32_t flags) noexcept {
   std::uint32_t s = state_.load(std::memory_order_relaxed);
-  while (!state_.compare_exchange_weak(s, (s & ~detail::state_sync) | flags,
+  while (!state_.compare_exchange_weak(s, (s & ~detail::state_stopped) | flags,
                                        std::memory_order_seq_cst)) {
   }
 }
@@ -126,7 +166,7 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
   }
   r.loggers.push_back(std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), lvl)));
   logger& l = *r.loggers.back();
-  if (r.sync) l.set_state_flags(detail::state_sync);
+  if (r.stopped) l.set_state_flags(detail::state_stopped);
   return l;
 }
 
@@ -139,8 +179,22 @@ logger* find_logger(std::string_view name) {
   return nullptr;
 }
 
+void dump_backtrace() noexcept {
+  detail::request_backtrace_dump();
+  flush();
+}
+
+namespace {
+// Constant-initialised, so no guard: a fork() during its first use cannot
+// leave the child a half-built static (make_logger() is idempotent under
+// the registry's lock, which fork() rebuilds).
+constinit std::atomic<logger*> g_default_logger{nullptr};
+}  // namespace
+
 logger& default_logger() {
-  static logger& l = make_logger("default", {console_sink()});
+  if (logger* l = g_default_logger.load(std::memory_order_acquire)) return *l;
+  logger& l = make_logger("default", {console_sink()});
+  g_default_logger.store(&l, std::memory_order_release);
   return l;
 }
 
@@ -198,11 +252,11 @@ void report_error(std::string_view message) noexcept {
 
 namespace detail {
 
-void set_all_loggers_sync(bool sync) noexcept {
+void set_all_loggers_stopped(bool stopped) noexcept {
   registry& r = reg();
   const std::lock_guard<std::mutex> lk(r.mu);
-  r.sync = sync;
-  for (auto& l : r.loggers) l->set_state_flags(sync ? state_sync : 0);
+  r.stopped = stopped;
+  for (auto& l : r.loggers) l->set_state_flags(stopped ? state_stopped : 0);
 }
 
 namespace {
@@ -235,6 +289,12 @@ void lock_sinks_for_fork() noexcept {
       // Out of memory: the sinks not listed stay unlocked.
     }
   }
+  // fork() from inside a sink or formatter: this thread holds that lock
+  // already, and the one it is writing is left as it is.
+  std::erase_if(fork_locked_formatters,
+                [](formatter* f) { return held_by_this_thread(f->format_mutex()); });
+  std::erase_if(fork_locked_sinks,
+                [](sink* s) { return held_by_this_thread(sink_control::of(*s).mu); });
   // A thread in sync mode takes a formatter's lock and a sink's one after
   // the other, never both: any order is safe here.
   for (formatter* f : fork_locked_formatters) f->format_mutex().lock();

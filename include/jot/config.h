@@ -60,7 +60,10 @@ enum class delivery : std::uint8_t {
   /// lock, and returns once the sinks have it (flushed as their policies
   /// say). No ring, no waiting for the writer; the caller pays for the
   /// I/O. Records of a sync logger may reach a sink before earlier records
-  /// of async loggers still on their way to the same sink.
+  /// of async loggers still on their way to the same sink, and a record is
+  /// stamped before it waits for the sink's lock, so lines of several
+  /// threads in one file may step back in time by that wait (see
+  /// docs/internals.md, "Delivery modes").
   sync,
 };
 
@@ -86,7 +89,11 @@ struct options {
   /// Receives every problem jot meets (a sink that cannot write, a failed
   /// allocation). Never called twice at once: a report made while the
   /// handler runs is delivered after it returns, by the thread running it.
-  /// It may log. Default: one line to stderr, prefixed "jot: ".
+  /// It may log. Default: one line to stderr, prefixed "jot: ". Once the
+  /// program exits (main() returned, or exit() was called), reports (those
+  /// of the shutdown jot makes at exit) go to stderr instead: the handler
+  /// may refer to main's locals, gone by then. Call jot::shutdown() before
+  /// returning from main() to have them here.
   std::function<void(std::string_view)> error_handler;
   /// What a call does when its ring is full, for loggers that did not
   /// choose (logger::set_backpressure()).

@@ -34,8 +34,9 @@ extern constinit thread_local byte_ring* tls_ring;
 
 // logger::state_: the minimum level in the low byte, flags above it.
 inline constexpr std::uint32_t state_level_mask = 0xFFu;
-// Set once jot has shut down: calls format and write on the caller.
-inline constexpr std::uint32_t state_sync = 0x100u;
+// Set once jot has shut down (and until it starts again): calls format and
+// write on the caller, whatever their delivery mode.
+inline constexpr std::uint32_t state_stopped = 0x100u;
 // The logger chose its backpressure (else options::on_full applies), and
 // what it chose.
 inline constexpr std::uint32_t state_own_backpressure = 0x200u;
@@ -45,11 +46,19 @@ inline constexpr std::uint32_t state_drop_at_max = 0x1000u;  // grow, then drop
 inline constexpr std::uint32_t state_backpressure_mask =
     state_own_backpressure | state_drop | state_grow | state_drop_at_max;
 // delivery::async_eager and delivery::sync.
-inline constexpr std::uint32_t state_eager = 0x2000u;
-inline constexpr std::uint32_t state_direct = 0x4000u;
-inline constexpr std::uint32_t state_delivery_mask = state_eager | state_direct;
+inline constexpr std::uint32_t state_delivery_eager = 0x2000u;
+inline constexpr std::uint32_t state_delivery_sync = 0x4000u;
+inline constexpr std::uint32_t state_delivery_mask = state_delivery_eager | state_delivery_sync;
 // Any of these sends a call off the hot path.
-inline constexpr std::uint32_t state_not_ring = state_sync | state_delivery_mask;
+inline constexpr std::uint32_t state_not_ring = state_stopped | state_delivery_mask;
+// logger::enable_backtrace(): calls below the logger's level are made too
+// (the low byte is the lowest level, trace) and the writer keeps their
+// records; the logger's own level is in the byte above (state_shown_shift).
+inline constexpr std::uint32_t state_backtrace = 0x8000u;
+inline constexpr unsigned state_shown_shift = 16;
+
+// The writer's store of a logger's kept records (src/backend/backtrace.h).
+struct backtrace_store;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
 // see context.h. Constant-initialised like tls_ring.
@@ -158,11 +167,13 @@ template <class... Args>
   submit_encoded(lg, entry, size);
 }
 
-// The caller-side half of a log call: measure, reserve, copy, publish.
-// `bound` holds a bound_logger's fields (empty for a plain logger).
+// The caller-side half of a log call: formats the arguments of user types
+// (they travel as text), then measures, reserves, copies and publishes, or
+// leaves the inline path for log_slow(). `bound` holds a bound_logger's
+// fields (empty for a plain logger). Defined after class logger.
 template <class... Args>
-void log_encoded(const logger& lg, std::string_view bound, const call_site& site,
-                 const Args&... args) noexcept;
+void log_call(const logger& lg, std::string_view bound, const call_site& site,
+              const Args&... args) noexcept;
 
 // Arguments of user types become their text, formatted here.
 template <std::size_t FormatIndex, class T>
@@ -211,21 +222,6 @@ constexpr bool formatted_on_caller() {
 template <class... Args>
 inline constexpr bool any_on_caller_v = (formatted_on_caller<Args>() || ...);
 
-template <class... Args>
-inline void log_call(const logger& lg, std::string_view bound, const call_site& site,
-                     const Args&... args) noexcept {
-  if constexpr (any_on_caller_v<std::decay_t<Args>...>) {
-    const caller_text_scope texts;
-    static constexpr auto idx = format_indexes<std::decay_t<Args>...>();
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      log_encoded(lg, bound, site, on_caller<idx[I]>(site, args)...);
-    }
-    (std::index_sequence_for<Args...>());
-  } else {
-    log_encoded(lg, bound, site, args...);
-  }
-}
-
 inline const logger& as_logger(const logger& l) noexcept { return l; }
 inline const logger& as_logger(const logger* l) noexcept { return *l; }
 
@@ -252,11 +248,28 @@ class logger {
   const std::string& name() const noexcept { return name_; }
   const std::vector<std::shared_ptr<sink>>& sinks() const noexcept { return sinks_; }
 
-  /// Records below this level are discarded with one relaxed load.
+  /// Records below this level are discarded with one relaxed load (or,
+  /// with a backtrace enabled, kept in memory).
   level get_level() const noexcept {
-    return static_cast<level>(state_.load(std::memory_order_relaxed) & detail::state_level_mask);
+    const std::uint32_t s = state_.load(std::memory_order_relaxed);
+    return static_cast<level>((s & detail::state_backtrace) != 0
+                                  ? (s >> detail::state_shown_shift) & detail::state_level_mask
+                                  : s & detail::state_level_mask);
   }
   void set_level(level l) noexcept;
+
+  /// The flight recorder: keeps this logger's last `records` records below
+  /// its level in memory, encoded as any record but neither formatted nor
+  /// written, and writes them, oldest first and each with the field
+  /// `backtrace=true`, just before the first record at or above `dump_at`,
+  /// on jot::dump_backtrace(), and from the crash handler. A kept record
+  /// costs the caller what a written one does; memory is bounded by
+  /// `records`. 0 turns it off (what is kept is dropped).
+  ///
+  ///     log.enable_backtrace(100);               // the last 100 debug/trace records
+  ///     JOT_DEBUG(log, "cache miss {}", key);    // kept, not written
+  ///     JOT_ERROR(log, "request failed");        // writes the kept records, then this
+  void enable_backtrace(std::size_t records, level dump_at = level::error);
 
   /// What this logger's calls do when their ring is full, instead of
   /// options::on_full; with backpressure::grow, `at_max` (block or drop)
@@ -295,14 +308,19 @@ class logger {
   template <class... T>
   bound_logger with(const kv_field<T>&... fields) const;
 
-  // Internal: jot sets state_sync itself (at shutdown and start).
+  // Internal: jot sets state_stopped itself (at shutdown and start).
   void set_state_flags(std::uint32_t flags) noexcept;
+  // Internal: the writer's store of kept records, or nullptr.
+  detail::backtrace_store* backtrace() const noexcept {
+    return backtrace_.load(std::memory_order_acquire);
+  }
 
  private:
   friend logger& make_logger(std::string, std::vector<std::shared_ptr<sink>>, level);
   logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl);
 
   std::atomic<std::uint32_t> state_;
+  std::atomic<detail::backtrace_store*> backtrace_{nullptr};  // made once, never freed
   std::string name_;
   std::vector<std::shared_ptr<sink>> sinks_;
 };
@@ -356,37 +374,48 @@ inline bound_logger as_logger(bound_logger&& l) noexcept { return std::move(l); 
 inline bound_logger as_logger(const bound_logger&& l) { return l; }
 
 template <class... Args>
-inline void log_encoded(const logger& lg, std::string_view bound, const call_site& site,
-                        const Args&... args) noexcept {
-  std::size_t lens[sizeof...(Args) + 1];
-  const scope_state sc = tls_scope;
-  const std::size_t context = bound.size() + sc.size;
-  std::size_t size = sizeof(record_header) + args_size(lens, args...);
-  if (context != 0) size += 8 + context;
-  size = align8(size);
-  byte_ring* ring = tls_ring;
-  if (ring != nullptr) [[likely]] {
-    if (!ring->begin_call()) [[unlikely]] {
-      drop_interrupted(lg);  // a signal handler interrupted a call of this thread
-      return;
+inline void log_call(const logger& lg, std::string_view bound, const call_site& site,
+                     const Args&... args) noexcept {
+  if constexpr (any_on_caller_v<std::decay_t<Args>...>) {
+    // Again, with each user type's text in its place (valid until `texts`
+    // ends): then every argument is encoded as it is.
+    const caller_text_scope texts;
+    static constexpr auto idx = format_indexes<std::decay_t<Args>...>();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      log_call(lg, bound, site, on_caller<idx[I]>(site, args)...);
     }
-    // Read again now that the arguments are evaluated: shutdown() may
-    // have begun meanwhile.
-    const std::uint32_t now_state = lg.state();
-    if ((now_state & state_not_ring) == 0 && size <= ring->max_entry()) [[likely]] {
-      if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
-        write_header(entry, size, site, &lg, context != 0 ? record_has_context : 0);
-        std::byte* p = entry + sizeof(record_header);
-        if (context != 0) p = write_context(p, bound, sc);
-        encode_args(p, lens, args...);
-        ring->commit(entry, size);
-        ring->end_call();
+    (std::index_sequence_for<Args...>());
+  } else {
+    std::size_t lens[sizeof...(Args) + 1];
+    const scope_state sc = tls_scope;
+    const std::size_t context = bound.size() + sc.size;
+    std::size_t size = sizeof(record_header) + args_size(lens, args...);
+    if (context != 0) size += 8 + context;
+    size = align8(size);
+    byte_ring* ring = tls_ring;
+    if (ring != nullptr) [[likely]] {
+      if (!ring->begin_call()) [[unlikely]] {
+        drop_interrupted(lg);  // a signal handler interrupted a call of this thread
         return;
       }
+      // Read again now that the arguments are evaluated: shutdown() may
+      // have begun meanwhile.
+      const std::uint32_t now_state = lg.state();
+      if ((now_state & state_not_ring) == 0 && size <= ring->max_entry()) [[likely]] {
+        if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
+          write_header(entry, size, site, &lg, context != 0 ? record_has_context : 0);
+          std::byte* p = entry + sizeof(record_header);
+          if (context != 0) p = write_context(p, bound, sc);
+          encode_args(p, lens, args...);
+          ring->commit(entry, size);
+          ring->end_call();
+          return;
+        }
+      }
+      ring->end_call();
     }
-    ring->end_call();
+    log_slow(lg, bound, sc, site, size, lens, args...);
   }
-  log_slow(lg, bound, sc, site, size, lens, args...);
 }
 
 // One self-describing field: u16 key length, the key, u8 node count, the
@@ -438,5 +467,10 @@ logger* find_logger(std::string_view name);
 
 /// The logger named "default": level info, writing text to stdout.
 logger& default_logger();
+
+/// Writes the records every logger keeps for its backtrace
+/// (logger::enable_backtrace()), as if a record at its dump level had come,
+/// and returns once they are written.
+void dump_backtrace() noexcept;
 
 }  // namespace jot

@@ -1,4 +1,5 @@
-// What the front end and the public calls need from the back end.
+// What the front end, the crash handler and the public calls need from the
+// back end (start-up and fork hooks are in lifecycle.h).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,21 @@ std::mutex& consumer_mutex() noexcept;
 // flush() from a sink, formatter or error handler on such a thread must not
 // wait for the role or for ring space.
 bool holds_consumer_role() noexcept;
+
+// True on a thread writing records now: it holds the consumer role, or
+// writes a record of a delivery::sync logger (holding sink and formatter
+// locks). A log call or flush() from a sink, formatter or error handler on
+// such a thread must not wait for the writer or for ring space.
+bool writing_on_this_thread() noexcept;
+
+// Marks the thread as writing a delivery::sync record, for a scope.
+class sync_write_scope {
+ public:
+  sync_write_scope() noexcept;
+  ~sync_write_scope();
+  sync_write_scope(const sync_write_scope&) = delete;
+  sync_write_scope& operator=(const sync_write_scope&) = delete;
+};
 
 // Takes the consumer role for a scope (the lock must be held).
 class consumer_role_scope {
@@ -67,26 +83,6 @@ std::size_t configured_ring_max_bytes() noexcept;
 // started again meanwhile (the caller then uses its ring).
 bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
-// The ring path of a log call (src/frontend/submit.cc): puts the entry in
-// the calling thread's ring, as the logger's backpressure says, or writes
-// it synchronously after shutdown.
-void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept;
-
-// delivery::sync (src/frontend/delivery.cc): formats and writes the entry
-// on the calling thread, under each sink's lock. False if this thread
-// cannot do so now (it is already rendering, or holds the consumer role):
-// the call then goes through the ring.
-bool write_direct(const logger& lg, std::byte* entry, std::size_t size) noexcept;
-
-// True while this thread writes a record of a delivery::sync logger (it
-// holds sink and formatter locks): a sink or error handler that logs or
-// flushes meanwhile must not wait for the writer, which may want them.
-bool writing_on_caller() noexcept;
-
-// delivery::async_eager: renders the message here and enqueues a record
-// carrying it and the field values. False as write_direct().
-bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept;
-
 // The crash handler's requests (src/frontend/crash_handler.cc). The asking
 // side is async-signal-safe: atomics only. Asks the writer to write every
 // record stamped up to `target` and flush every sink (and, with `sync`,
@@ -108,36 +104,6 @@ void sync_every_sink() noexcept;
 // Every distinct sink of every logger, into `out`; false, leaving `out`
 // empty, if the registry's lock is not free at once (src/logger.cc).
 bool collect_every_sink(std::vector<std::shared_ptr<sink>>& out) noexcept;
-
-// Records dropped by signal handlers' calls on threads that had no ring yet
-// (see drop_interrupted()), since the last call. In src/frontend/submit.cc.
-std::uint64_t take_interrupted_unqueued() noexcept;
-
-// Marks every logger, present and future, synchronous (after shutdown) or
-// asynchronous again (start after shutdown). In src/logger.cc.
-void set_all_loggers_sync(bool sync) noexcept;
-
-// Around fork(): every formatter's and sink's lock is taken before (so no
-// thread writing in sync mode is mid-format or mid-write) and released
-// after, in parent and child alike. In src/logger.cc.
-void lock_sinks_for_fork() noexcept;
-void unlock_sinks_after_fork() noexcept;
-
-// In a child after fork(): rebuild the registry's and the error handler's
-// locks (in src/logger.cc). (forget_queues_after_fork() is in queues.h.)
-void reset_locks_after_fork() noexcept;
-
-// Build a file's function-local statics now, from start (under the lock
-// fork() takes too), rather than on first use by some thread: a fork()
-// during a first use elsewhere would leave the child a half-built static
-// whose guard no thread of the child releases. Each builds those of its
-// file: the queue set and the inbox, the dispatcher and the list of
-// pending sinks, and the thread keys of the front end.
-void build_queue_statics() noexcept;     // src/backend/queues.cc
-void build_dispatch_statics() noexcept;  // src/backend/dispatch.cc
-void build_submit_statics() noexcept;    // src/frontend/submit.cc
-void build_delivery_statics() noexcept;  // src/frontend/delivery.cc
-void build_context_statics() noexcept;   // src/frontend/context.cc
 
 // Sets the handler report_error() calls; empty restores the default.
 void set_error_handler(std::function<void(std::string_view)> handler);

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "backend/backend.h"
+#include "backend/backtrace.h"
+#include "backend/lifecycle.h"
 #include "backend/queues.h"
 #include "format/level_mark.h"
 #include "jot/formatter.h"
@@ -33,6 +35,15 @@ struct pending_sinks {
   std::vector<sink*> sinks;
   std::atomic<bool> any{false};
 };
+
+// The field backtrace=true of a record the flight recorder kept.
+value make_backtrace_mark() noexcept {
+  value v;
+  v.type = value_type::boolean;
+  v.boolean = true;
+  return v;
+}
+const value backtrace_mark = make_backtrace_mark();
 
 pending_sinks& pending() noexcept {
   static immortal<pending_sinks> p;
@@ -58,9 +69,29 @@ bool dispatcher::render_message(const record_header& rec, fmt::memory_buffer& ou
   return decoder_.decode(rec, out);
 }
 
+void dispatcher::emit_kept(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
+                           std::string_view thread_name) {
+  kept_ = true;
+  try {
+    emit(rec, time_ns, thread_id, thread_name);
+  } catch (...) {
+    kept_ = false;
+    throw;
+  }
+  kept_ = false;
+}
+
 void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
                       std::string_view thread_name) {
   const call_site& site = *rec.site;
+  // The flight recorder keeps records below the logger's level, and writes
+  // what it kept before a record at the dump level.
+  if (writer_ && !kept_ && (rec.log->state() & state_backtrace) != 0 &&
+      keep_or_dump(*this, *rec.log, rec, time_ns, thread_id, thread_name)) {
+    return;
+  }
+  // The crash handler's record: every logger's kept records come first.
+  if (writer_ && (rec.flags & record_every_sink) != 0) dump_all_kept(*this);
   message_.clear();
   decoder_.decode(rec, message_);
 
@@ -71,6 +102,11 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   view.message = std::string_view(message_.data(), message_.size());
   view.format = site.message_template;
   view.fields = decoder_.fields();
+  if (kept_) {
+    marked_fields_.assign(view.fields.begin(), view.fields.end());
+    marked_fields_.push_back(field{"backtrace", &backtrace_mark, field_origin::call});
+    view.fields = marked_fields_;
+  }
   view.file = site.file;
   view.function = site.function;
   view.line = site.line;
@@ -277,7 +313,7 @@ void drain_all_here() {
 }
 
 bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
-  if (holds_consumer_role() || writing_on_caller()) {
+  if (writing_on_this_thread()) {
     // A sink, formatter or error handler logging while this thread writes:
     // the dispatcher is in the middle of a record.
     report_error(
@@ -290,7 +326,7 @@ bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
     while (!lock.owns_lock()) {
       // A writer holds the role: it is stopping (wait for it), or jot was
       // started again and this call belongs in the ring.
-      if (writer_running() && (lg.state() & state_sync) == 0) return false;
+      if (writer_running() && (lg.state() & state_stopped) == 0) return false;
       std::this_thread::sleep_for(std::chrono::microseconds(20));
       static_cast<void>(lock.try_lock());
     }

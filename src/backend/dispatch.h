@@ -40,6 +40,11 @@ class dispatcher {
   void emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
             std::string_view thread_name);
 
+  // A record the flight recorder kept, written now with the field
+  // backtrace=true (see backend/backtrace.h).
+  void emit_kept(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
+                 std::string_view thread_name);
+
   // Consumer role: flushes the sinks whose policy says so now (`idle`: the
   // rings are empty), and makes owed syncs that are due. Returns when a
   // policy next asks for a flush or sync by time (monotonic ns; INT64_MAX:
@@ -77,6 +82,9 @@ class dispatcher {
   std::vector<sink*> listed_;
   // Every sink of every logger, for a record_every_sink record.
   std::vector<std::shared_ptr<sink>> every_;
+  // Writing a kept record: its fields and the mark.
+  bool kept_ = false;
+  std::vector<field> marked_fields_;
 };
 
 dispatcher& the_dispatcher() noexcept;

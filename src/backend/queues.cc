@@ -1,6 +1,7 @@
 #include "backend/queues.h"
 
 #include "backend/backend.h"
+#include "backend/lifecycle.h"
 #include "jot/logger.h"
 #include "platform/immortal.h"
 
@@ -42,7 +43,13 @@ void register_queue(thread_queue* q) noexcept {
 
 void queue_set::adopt() {
   thread_queue* q = nullptr;
-  while (inbox().pop(q)) queues_.push_back(q);
+  // Room first: a failed allocation throws before a queue is taken from the
+  // inbox, so none is lost (the writer retries).
+  for (;;) {
+    if (queues_.size() == queues_.capacity()) queues_.reserve(queues_.size() * 2 + 8);
+    if (!inbox().pop(q)) return;
+    queues_.push_back(q);
+  }
 }
 
 void queue_set::enroll(thread_queue* q) noexcept {
@@ -154,6 +161,18 @@ void count_drop(thread_queue& q, const logger& lg, bool interrupted) noexcept {
   if (interrupted) q.interrupted.fetch_add(1, std::memory_order_relaxed);
   slot->count.fetch_add(1, std::memory_order_release);
   q.dropped.fetch_add(1, std::memory_order_release);
+}
+
+namespace {
+std::atomic<std::uint64_t> g_interrupted_unqueued{0};
+}  // namespace
+
+void count_interrupted_unqueued() noexcept {
+  g_interrupted_unqueued.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t take_interrupted_unqueued() noexcept {
+  return g_interrupted_unqueued.exchange(0, std::memory_order_relaxed);
 }
 
 bool drops_reported(const thread_queue& q) noexcept {

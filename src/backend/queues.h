@@ -93,6 +93,12 @@ struct thread_queue {
 // The counts are read-modify-write operations, so a count made by a signal
 // handler that interrupted another count is not lost.
 void count_drop(thread_queue& q, const logger& lg, bool interrupted = false) noexcept;
+// A record dropped by a signal handler's call on a thread without a queue
+// yet (it interrupted the thread's first call). Async-signal-safe. The
+// consumer reports them (take_interrupted_unqueued(): the count since the
+// last call).
+void count_interrupted_unqueued() noexcept;
+std::uint64_t take_interrupted_unqueued() noexcept;
 // Either side: raises q.high_water to at least `bytes`.
 void raise_high_water(thread_queue& q, std::uint64_t bytes) noexcept;
 // Consumer side: every drop of the queue was reported.

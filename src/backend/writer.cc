@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
@@ -13,9 +14,10 @@
 #include <fmt/format.h>
 
 #include "backend/backend.h"
+#include "backend/backtrace.h"
 #include "backend/dispatch.h"
+#include "backend/lifecycle.h"
 #include "backend/queues.h"
-#include "frontend/crash_hooks.h"
 #include "jot/config.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
@@ -79,7 +81,55 @@ std::mutex& fork_mutex() noexcept {
   return mu.get();
 }
 
+// Set while this thread holds the fork lock or the life lock: fork() from
+// a sink, formatter or error handler running under them must not wait for
+// them (prepare_fork() skips what its own thread holds).
+constinit thread_local bool tls_holds_fork_lock = false;
+constinit thread_local bool tls_holds_life_lock = false;
+
+// The fork lock, noted in tls_holds_fork_lock.
+class fork_lock {
+ public:
+  fork_lock() noexcept { lock(); }
+  ~fork_lock() {
+    if (owns_) unlock();
+  }
+  fork_lock(const fork_lock&) = delete;
+  fork_lock& operator=(const fork_lock&) = delete;
+  void lock() noexcept {
+    fork_mutex().lock();
+    owns_ = tls_holds_fork_lock = true;
+  }
+  void unlock() noexcept {
+    owns_ = tls_holds_fork_lock = false;
+    fork_mutex().unlock();
+  }
+
+ private:
+  bool owns_ = false;
+};
+
+// The life lock (start, shutdown), noted in tls_holds_life_lock.
+class life_lock {
+ public:
+  explicit life_lock(std::mutex& mu) : mu_(mu) {
+    mu_.lock();
+    tls_holds_life_lock = true;
+  }
+  ~life_lock() {
+    tls_holds_life_lock = false;
+    mu_.unlock();
+  }
+  life_lock(const life_lock&) = delete;
+  life_lock& operator=(const life_lock&) = delete;
+
+ private:
+  std::mutex& mu_;
+};
+
 constinit thread_local bool tls_consumer = false;
+// Inside a delivery::sync write: this thread holds sink and formatter locks.
+constinit thread_local bool tls_sync_writing = false;
 
 // The crash handler's requests (see request_emergency_flush()): plain
 // atomics, which a signal handler may store and load.
@@ -90,6 +140,10 @@ std::atomic<bool> g_emergency{false};
 
 // After an emergency flush: every sink synced, if the crash handler asked.
 void finish_emergency(dispatcher& d, std::uint64_t target) noexcept {
+  try {
+    dump_all_kept(d);  // the flight recorder's records explain the crash
+  } catch (...) {
+  }
   d.flush_all(true);
   if (g_emergency_sync.load(std::memory_order_relaxed)) sync_every_sink();
   g_emergency_done.store(target, std::memory_order_release);
@@ -102,7 +156,7 @@ void run_writer() {
   // The set-up runs under the fork lock too: a fork() while this thread is
   // inside a static's first construction (the dispatcher's, say) would
   // leave the child a guard that no thread of its own will ever release.
-  std::unique_lock<std::mutex> setting_up(fork_mutex());
+  fork_lock setting_up;
   name_current_thread(w.opts.writer_name);
   pin_current_thread(w.opts.writer_cpu);
 
@@ -127,111 +181,142 @@ void run_writer() {
   std::uint64_t stop_ticks = 0;
   bool stopping = false;
 
+  std::int64_t last_oom_report_ns = 0;
+  std::uint64_t oom_failures = 0;
+  char oom_what[128] = {};
   for (;;) {
-    // Held while rings are read and sinks written; fork() waits for it
-    // (see prepare_fork()), so a child never inherits half a write.
-    std::unique_lock<std::mutex> working(fork_mutex());
-    // The clock first: a ring registered after this reading can only hold
-    // records stamped after it, so adopting later cannot let one slip
-    // under the horizon.
-    const std::uint64_t now = ticks_ordered();
-    queues.adopt();
-    const std::uint64_t limit = queues.horizon(now, margin);
-
-    // While a flush waits, emit only what it waits for: records that keep
-    // arriving after its time must not hold it up. The crash handler's
-    // emergency flush is one more such flush, asked without the lock.
-    const bool normal_flush = w.flush_pending.load(std::memory_order_acquire);
-    const std::uint64_t emergency_to = g_emergency_target.load(std::memory_order_acquire);
-    const bool emergency_due = emergency_to > g_emergency_done.load(std::memory_order_relaxed);
-    const bool flushing = normal_flush || emergency_due;
-    std::uint64_t flush_request = 0;
-    std::uint64_t flush_target = 0;
-    if (normal_flush) {
-      const std::lock_guard<std::mutex> lk(w.mu);
-      flush_request = w.flush_requested;
-      flush_target = w.flush_target;
-    }
-    if (emergency_due) flush_target = std::max(flush_target, emergency_to);
-    const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
-    const std::size_t n = queues.drain(upto, batch_records, emit);
-    // Drop warnings are stamped with a time no unwritten record is older
-    // than: `upto` once the drain reached it, else the last record's time
-    // (the merge wrote everything older); never earlier than a record
-    // already written (a flush may hold `upto` back). Reported after
-    // reading the flush request, so drops made before a flush() are
-    // reported before it returns.
-    const std::uint64_t drops_at =
-        n < batch_records ? std::max(upto, emitted_ticks) : emitted_ticks;
-    report_drops(queues, drops_at, flushing || stopping);
-    queues.publish_and_reap();
-    if (flushing && n < batch_records && limit >= flush_target) {
-      if (emergency_due) {
-        finish_emergency(d, emergency_to);
-      } else {
-        d.flush_all(true);
+    try {
+      if (oom_failures != 0) {
+        char message[256];
+        std::snprintf(message, sizeof message,
+                      "the writer thread could not allocate %llu time(s) (%s) and went on; "
+                      "no record was lost",
+                      static_cast<unsigned long long>(oom_failures), oom_what);
+        oom_failures = 0;
+        report_error(message);
       }
-      if (normal_flush) complete_flushes(flush_request);
-    }
-    if (now >= next_service) {
-      // Flush policies by time (flush_policy::every, fsync_every).
-      next_service = now + service_period;
-      d.service(false);
-    }
-    if (n > 0) {
-      idle_rounds = 0;
-      sleep = std::chrono::microseconds{0};
-      continue;
-    }
+      // Held while rings are read and sinks written; fork() waits for it
+      // (see prepare_fork()), so a child never inherits half a write.
+      fork_lock working;
+      // The clock first: a ring registered after this reading can only hold
+      // records stamped after it, so adopting later cannot let one slip
+      // under the horizon.
+      const std::uint64_t now = ticks_ordered();
+      queues.adopt();
+      const std::uint64_t limit = queues.horizon(now, margin);
 
-    if (!stopping) {
-      const std::lock_guard<std::mutex> lk(w.mu);
-      if (w.stop) {
-        stopping = true;
-        stop_ticks = now;
+      // While a flush waits, emit only what it waits for: records that keep
+      // arriving after its time must not hold it up. The crash handler's
+      // emergency flush is one more such flush, asked without the lock.
+      const bool normal_flush = w.flush_pending.load(std::memory_order_acquire);
+      const std::uint64_t emergency_to = g_emergency_target.load(std::memory_order_acquire);
+      const bool emergency_due = emergency_to > g_emergency_done.load(std::memory_order_relaxed);
+      const bool flushing = normal_flush || emergency_due;
+      std::uint64_t flush_request = 0;
+      std::uint64_t flush_target = 0;
+      if (normal_flush) {
+        const std::lock_guard<std::mutex> lk(w.mu);
+        flush_request = w.flush_requested;
+        flush_target = w.flush_target;
       }
-    }
-    if (stopping) {
-      // Everything stamped before the stop request, and nothing in flight.
-      if (limit >= stop_ticks && queues.idle()) break;
-      std::this_thread::yield();
-      continue;
-    }
+      if (emergency_due) flush_target = std::max(flush_target, emergency_to);
+      const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
+      const std::size_t n = queues.drain(upto, batch_records, emit);
+      // Drop warnings are stamped with a time no unwritten record is older
+      // than: `upto` once the drain reached it, else the last record's time
+      // (the merge wrote everything older); never earlier than a record
+      // already written (a flush may hold `upto` back). Reported after
+      // reading the flush request, so drops made before a flush() are
+      // reported before it returns.
+      const std::uint64_t drops_at =
+          n < batch_records ? std::max(upto, emitted_ticks) : emitted_ticks;
+      report_drops(queues, drops_at, flushing || stopping);
+      queues.publish_and_reap();
+      if (flushing && n < batch_records && limit >= flush_target) {
+        if (emergency_due) {
+          finish_emergency(d, emergency_to);
+        } else {
+          if (take_backtrace_dump_request()) dump_all_kept(d);
+          d.flush_all(true);
+        }
+        if (normal_flush) complete_flushes(flush_request);
+      }
+      if (now >= next_service) {
+        // Flush policies by time (flush_policy::every, fsync_every).
+        next_service = now + service_period;
+        d.service(false);
+      }
+      if (n > 0) {
+        idle_rounds = 0;
+        sleep = std::chrono::microseconds{0};
+        continue;
+      }
 
-    // Idle: hand buffered bytes to the system (as the sinks' policies
-    // say), keep the clock honest, back off.
-    const std::int64_t due_ns = d.service(true);
-    clock.resync(now);
-    working.unlock();
-    if (w.flush_pending.load(std::memory_order_acquire) ||
-        g_emergency_target.load(std::memory_order_acquire) >
-            g_emergency_done.load(std::memory_order_relaxed)) {
-      std::this_thread::yield();  // a flush waits for the horizon to pass its target
-      continue;
-    }
-    if (++idle_rounds < 8) {
-      std::this_thread::yield();
-      continue;
-    }
-    sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
-    // Not past the time a flush policy asks for a flush or a sync.
-    auto nap = sleep;
-    if (due_ns != std::numeric_limits<std::int64_t>::max()) {
-      const std::int64_t until_due_us = (due_ns - monotonic_ns()) / 1000;
-      nap =
-          std::clamp(std::chrono::microseconds(until_due_us), std::chrono::microseconds(1), sleep);
-    }
-    std::unique_lock<std::mutex> lk(w.mu);
-    w.wake.wait_for(lk, nap,
-                    [&w] { return w.stop || w.room_wanted.load() || w.flush_pending.load(); });
-    if (w.room_wanted.exchange(false)) {
-      sleep = std::chrono::microseconds{0};
+      if (!stopping) {
+        const std::lock_guard<std::mutex> lk(w.mu);
+        if (w.stop) {
+          stopping = true;
+          stop_ticks = now;
+        }
+      }
+      if (stopping) {
+        // Everything stamped before the stop request, and nothing in flight.
+        if (limit >= stop_ticks && queues.idle()) break;
+        std::this_thread::yield();
+        continue;
+      }
+
+      // Idle: hand buffered bytes to the system (as the sinks' policies
+      // say), keep the clock honest, back off.
+      const std::int64_t due_ns = d.service(true);
+      clock.resync(now);
+      working.unlock();
+      if (w.flush_pending.load(std::memory_order_acquire) ||
+          g_emergency_target.load(std::memory_order_acquire) >
+              g_emergency_done.load(std::memory_order_relaxed)) {
+        std::this_thread::yield();  // a flush waits for the horizon to pass its target
+        continue;
+      }
+      if (++idle_rounds < 8) {
+        std::this_thread::yield();
+        continue;
+      }
+      sleep = sleep.count() == 0 ? std::chrono::microseconds(20) : std::min(sleep * 2, max_sleep);
+      // Not past the time a flush policy asks for a flush or a sync.
+      auto nap = sleep;
+      if (due_ns != std::numeric_limits<std::int64_t>::max()) {
+        const std::int64_t until_due_us = (due_ns - monotonic_ns()) / 1000;
+        nap = std::clamp(std::chrono::microseconds(until_due_us), std::chrono::microseconds(1),
+                         sleep);
+      }
+      std::unique_lock<std::mutex> lk(w.mu);
+      w.wake.wait_for(lk, nap,
+                      [&w] { return w.stop || w.room_wanted.load() || w.flush_pending.load(); });
+      if (w.room_wanted.exchange(false)) {
+        sleep = std::chrono::microseconds{0};
+      }
+    } catch (const std::exception& e) {
+      // Out of memory (what the writer's own code can throw): a record is
+      // consumed only once handed to the sinks, so nothing read is lost;
+      // the loop goes on after a pause, and says so at most once a second.
+      ++oom_failures;
+      std::snprintf(oom_what, sizeof oom_what, "%s", e.what());
+      const std::int64_t now_ns = monotonic_ns();
+      if (now_ns - last_oom_report_ns >= 1'000'000'000) {
+        last_oom_report_ns = now_ns;
+        char message[256];
+        std::snprintf(message, sizeof message,
+                      "the writer thread could not allocate (%s); it goes on and retries",
+                      oom_what);
+        report_error(message);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 
   std::size_t holding = 0;
   {
-    const std::lock_guard<std::mutex> working(fork_mutex());
+    const fork_lock working;
     report_drops(queues, ticks_ordered(), true);
     d.flush_all(true);
     holding = d.sinks_holding_unwritten();
@@ -256,12 +341,20 @@ void run_writer() {
 // the parent will write too. The child rebuilds every lock (their holders
 // did not come along), drops its copies of the rings (the parent writes
 // those records) and starts a writer of its own on its first log call.
+//
+// fork() from a sink, formatter or error handler, on the writer thread or a
+// thread writing synchronously: the locks that thread holds are not taken
+// again (that waited for ever); the child must exec() or _exit() without
+// returning into jot, as POSIX asks of a child of a threaded process.
 bool fork_paused = false;
+bool fork_took_life = false;
 
 void prepare_fork() noexcept {
   writer_state& w = ws();
-  w.life_mu.lock();
-  if (w.state.load() == life::running) {
+  fork_took_life = !tls_holds_life_lock;
+  if (fork_took_life) w.life_mu.lock();
+  lock_registration_for_fork();
+  if (w.state.load() == life::running && !tls_holds_fork_lock) {
     fork_mutex().lock();
     fork_paused = true;
   }
@@ -276,12 +369,14 @@ void parent_after_fork() noexcept {
     fork_paused = false;
     fork_mutex().unlock();
   }
-  w.life_mu.unlock();
+  unlock_registration_after_fork(false);
+  if (fork_took_life) w.life_mu.unlock();
 }
 
 void child_after_fork() noexcept {
   writer_state& w = ws();
   unlock_sinks_after_fork();  // taken by this thread, which the child keeps
+  unlock_registration_after_fork(true);
   fork_paused = false;
   ::new (&w.life_mu) std::mutex;
   ::new (&w.mu) std::mutex;
@@ -332,13 +427,18 @@ void start_locked(const options& opts) {
   build_context_statics();
   w.thread = std::thread(run_writer);
   w.state.store(life::running, std::memory_order_release);
-  set_all_loggers_sync(false);
+  set_all_loggers_stopped(false);
   if (!w.exit_hook_installed) {
     w.exit_hook_installed = true;
     pthread_atfork(prepare_fork, parent_after_fork, child_after_fork);
     // Registered after the writer starts, so it runs before the destructors
     // of statics built earlier: those still log, synchronously.
-    std::atexit([] { jot::shutdown(); });
+    std::atexit([] {
+      // main() has returned: a handler may refer to its locals, gone now.
+      // What shutdown reports from here goes to stderr.
+      set_error_handler({});
+      jot::shutdown();
+    });
   }
 }
 
@@ -350,6 +450,11 @@ std::mutex& consumer_mutex() noexcept {
 }
 
 bool holds_consumer_role() noexcept { return tls_consumer; }
+
+bool writing_on_this_thread() noexcept { return tls_consumer || tls_sync_writing; }
+
+sync_write_scope::sync_write_scope() noexcept { tls_sync_writing = true; }
+sync_write_scope::~sync_write_scope() { tls_sync_writing = false; }
 
 void request_emergency_flush(std::uint64_t target, bool sync) noexcept {
   g_emergency.store(true, std::memory_order_relaxed);
@@ -422,7 +527,7 @@ bool ensure_started() noexcept {
   if (s == life::running) return true;
   if (s == life::stopped) return false;
   try {
-    const std::lock_guard<std::mutex> lk(w.life_mu);
+    const life_lock lk(w.life_mu);
     // The options of an earlier start (in a parent process before fork())
     // still apply; otherwise the defaults.
     if (w.state.load() == life::never_started) start_locked(w.opts);
@@ -441,7 +546,7 @@ using detail::ws;
 
 bool start(const options& opts) {
   detail::writer_state& w = ws();
-  const std::lock_guard<std::mutex> lk(w.life_mu);
+  const detail::life_lock lk(w.life_mu);
   if (w.state.load() == life::running) return false;
   detail::start_locked(opts);
   return true;
@@ -454,7 +559,7 @@ stats_snapshot stats() { return detail::the_queues().stats(); }
 void flush() noexcept {
   detail::writer_state& w = ws();
   // From a sink, formatter or error handler: this thread is the one writing.
-  if (detail::holds_consumer_role() || detail::writing_on_caller()) return;
+  if (detail::writing_on_this_thread()) return;
   if (w.state.load(std::memory_order_acquire) == life::running) {
     const std::uint64_t target = detail::ticks_ordered();
     std::unique_lock<std::mutex> lk(w.mu);
@@ -474,6 +579,7 @@ void flush() noexcept {
     const detail::consumer_role_scope role;
     detail::drain_all_here();
     detail::dispatcher& d = detail::the_dispatcher();
+    if (detail::take_backtrace_dump_request()) detail::dump_all_kept(d);
     d.flush_all(true);
   } catch (...) {
     report_error("flush failed");
@@ -483,15 +589,15 @@ void flush() noexcept {
 void shutdown() noexcept {
   detail::writer_state& w = ws();
   try {
-    const std::lock_guard<std::mutex> lk(w.life_mu);
+    const detail::life_lock lk(w.life_mu);
     if (w.state.load() != life::running) return;
-    if (detail::holds_consumer_role() || detail::writing_on_caller()) {
+    if (detail::writing_on_this_thread()) {
       report_error("shutdown() called from a sink, formatter or error handler: ignored");
       return;
     }
     // From here on, calls write synchronously; they wait for the consumer
     // role until the writer has drained and stopped.
-    detail::set_all_loggers_sync(true);
+    detail::set_all_loggers_stopped(true);
     // Every call that read the old state has its ring's in-flight flag
     // visible by now (see byte_ring::begin_call()), so the writer's last
     // drain waits for it.

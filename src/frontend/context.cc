@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "backend/backend.h"
+#include "backend/lifecycle.h"
 #include "jot/field.h"
 #include "jot/logger.h"
 #include "jot/sink.h"

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "backend/backend.h"
+#include "backend/lifecycle.h"
 #include "backend/queues.h"
 #include "frontend/crash_hooks.h"
 #include "jot/logger.h"

@@ -9,8 +9,4 @@ namespace jot::detail {
 void prepare_signal_stack() noexcept;
 void release_signal_stack() noexcept;
 
-// In a child after fork(): the crash records' ring was freed with the
-// parent's rings; a new one is made and registered.
-void crash_handler_after_fork() noexcept;
-
 }  // namespace jot::detail

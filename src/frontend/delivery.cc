@@ -6,7 +6,9 @@
 
 #include "backend/backend.h"
 #include "backend/dispatch.h"
+#include "backend/lifecycle.h"
 #include "backend/queues.h"
+#include "frontend/delivery.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/clock.h"
@@ -17,8 +19,6 @@ namespace jot::detail {
 namespace {
 
 constinit thread_local caller_state* tls_caller = nullptr;
-// Inside write_direct(): this thread holds sink and formatter locks.
-constinit thread_local bool tls_writing = false;
 
 void free_caller(void* p) noexcept {
   tls_caller = nullptr;
@@ -52,8 +52,6 @@ caller_state* ready_caller() noexcept {
 
 }  // namespace
 
-bool writing_on_caller() noexcept { return tls_writing; }
-
 caller_state* this_caller() noexcept {
   if (tls_caller != nullptr) return tls_caller;
   const pthread_key_t* key = caller_key();
@@ -80,7 +78,7 @@ bool write_direct(const logger& /*lg*/, std::byte* entry, std::size_t size) noex
   static_cast<void>(ensure_started());
   {
     const busy_scope busy(*c);
-    tls_writing = true;
+    const sync_write_scope writing;
     try {
       auto* h = reinterpret_cast<record_header*>(entry);
       h->size = static_cast<std::uint32_t>(size);
@@ -89,7 +87,6 @@ bool write_direct(const logger& /*lg*/, std::byte* entry, std::size_t size) noex
     } catch (...) {
       report_error("a record could not be written on the calling thread");
     }
-    tls_writing = false;
   }
   // shutdown() ran meanwhile (this call read the logger's state before it):
   // no writer will flush what this call left in the sinks' buffers.
@@ -97,9 +94,13 @@ bool write_direct(const logger& /*lg*/, std::byte* entry, std::size_t size) noex
   return true;
 }
 
-bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept {
+eager_record::~eager_record() {
+  if (owner_ != nullptr) owner_->busy = false;
+}
+
+eager_record render_eager(const std::byte* entry, std::size_t size) noexcept {
   caller_state* c = ready_caller();
-  if (c == nullptr) return false;
+  if (c == nullptr) return {};
   try {
     const auto* h = reinterpret_cast<const record_header*>(entry);
     const auto* body = entry + sizeof(record_header);
@@ -113,9 +114,11 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
       std::memcpy(&s, body + 4, 4);
       context = std::min<std::size_t>(8 + std::size_t{b} + s, static_cast<std::size_t>(end - body));
     }
-    // Busy until the record is in the ring: a call made meanwhile (by a
-    // deferred user type, or an error handler) must not reuse the buffers.
-    const busy_scope busy(*c);
+    // Busy until the eager_record is gone (its record is in the ring): a
+    // call made meanwhile (by a deferred user type, or an error handler)
+    // must not reuse the buffers.
+    c->busy = true;
+    eager_record out_record(c);
     c->message.clear();
     bool call_fields = false;
     static_cast<void>(c->d.render_message(*h, c->message));
@@ -124,10 +127,8 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
     const std::size_t args = call_fields ? static_cast<std::size_t>(end - body) - context : 0;
     const std::size_t text = c->message.size();
     const std::size_t out_size = align8(sizeof(record_header) + context + 8 + text + args);
-    if (text > max_record_size || out_size > max_record_size) {
-      enqueue(lg, entry, size);  // reported there as too large
-      return true;
-    }
+    // Too large: the entry goes as it came (and is reported as too large).
+    if (text > max_record_size || out_size > max_record_size) return out_record;
     c->entry.assign(out_size / 8, 0);
     auto* out = reinterpret_cast<std::byte*>(c->entry.data());
     std::memcpy(out, entry, sizeof(record_header));
@@ -145,12 +146,13 @@ bool submit_eager(const logger& lg, std::byte* entry, std::size_t size) noexcept
     std::memcpy(p + 8, c->message.data(), text);
     p += 8 + text;
     if (args != 0) std::memcpy(p, body + context, args);
-    enqueue(lg, out, out_size);
+    out_record.data = out;
+    out_record.size = out_size;
+    return out_record;
   } catch (...) {
-    // Out of memory: the record goes as it came.
-    enqueue(lg, entry, size);
+    // Out of memory: the entry goes as it came.
+    return {};
   }
-  return true;
 }
 
 void build_delivery_statics() noexcept { static_cast<void>(caller_key()); }

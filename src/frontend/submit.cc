@@ -8,16 +8,21 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "backend/backend.h"
+#include "backend/backtrace.h"
+#include "backend/lifecycle.h"
 #include "backend/queues.h"
 #include "frontend/crash_hooks.h"
+#include "frontend/delivery.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
+#include "platform/immortal.h"
 #include "platform/thread.h"
 
 namespace jot::detail {
@@ -58,23 +63,31 @@ const pthread_key_t* exit_key() noexcept {
 // meanwhile finds no ring yet and must not make a second one.
 constinit thread_local bool tls_registering = false;
 
-// Records dropped by a signal handler's call on a thread without a queue
-// yet (it interrupted the thread's first call); the writer reports them.
-std::atomic<std::uint64_t> g_interrupted_unqueued{0};
-
 // Set while a blocked call waits outside its call (see push_entry()): a
 // signal handler's call meanwhile must not grow the ring the waiting call
 // still points to.
 constinit thread_local bool tls_waiting = false;
 
+// Held while a thread makes and registers its ring; fork() takes it
+// (lock_registration_for_fork()), so a child never inherits a ring that a
+// thread it does not have was halfway through registering (and could not
+// free).
+std::mutex& registration_mutex() noexcept {
+  static immortal<std::mutex> mu;
+  return mu.get();
+}
+
 byte_ring* register_thread() noexcept {
   if (!ensure_started()) return nullptr;
+  // Marked before the lock: a signal handler's call from here on must not
+  // come back for it.
   struct registering {
     registering() noexcept { tls_registering = true; }
     ~registering() { tls_registering = false; }
     registering(const registering&) = delete;
     registering& operator=(const registering&) = delete;
   } const mark;
+  std::unique_lock<std::mutex> registering_lock(registration_mutex());
   try {
     auto q = std::make_unique<thread_queue>(configured_ring_bytes());
     q->thread_id = current_thread_id();
@@ -90,6 +103,8 @@ byte_ring* register_thread() noexcept {
     register_queue(q.release());
     return tls_ring;
   } catch (const std::exception& e) {
+    // Reported without the lock: the error handler may fork().
+    registering_lock.unlock();
     report_error(fmt::format("cannot create this thread's ring: {}", e.what()));
     return nullptr;
   }
@@ -162,7 +177,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
       ring->commit(dst, size);
       return pushed::yes;
     }
-    if (holds_consumer_role() || writing_on_caller()) {
+    if (writing_on_this_thread()) {
       // A sink, formatter or error handler logging on the thread that
       // writes (or that holds a sink's lock in sync mode): the writer may
       // need what this thread holds to make room, so waiting may never end.
@@ -199,7 +214,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     tls_waiting = false;
     // A signal handler's call meanwhile ran to its end: the state is free.
     static_cast<void>(ring->begin_call());
-    if ((lg.state() & state_sync) != 0) return pushed::no_writer;
+    if ((lg.state() & state_stopped) != 0) return pushed::no_writer;
   }
 }
 
@@ -237,7 +252,21 @@ void forget_thread_ring_after_fork() noexcept {
   if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
 }
 
-void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
+void drop_interrupted(const logger& lg) noexcept {
+  if (tls_queue != nullptr) {
+    count_drop(*tls_queue, lg, true);
+  } else {
+    count_interrupted_unqueued();
+  }
+}
+
+// Where a record goes: the writer's ring, or the sinks on this thread
+// (delivery::sync), or the ring as a rendered record (async_eager); and,
+// when jot has shut down, the sinks on this thread whatever the mode. The
+// ring path: creates the thread's ring on its first call, does what the
+// logger's backpressure says when it is full, moves a record too large for
+// it to the heap.
+void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {
   if (entry == nullptr) {
     report_error(fmt::format("out of memory: a record of {} bytes from logger '{}' is lost", size,
                              lg.name()));
@@ -250,19 +279,41 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
                     size, lg.name()));
     return;
   }
+  const std::uint32_t state = lg.state();
+  // With a backtrace, whatever the delivery mode, the writer gets the
+  // records it keeps, and those that dump what it kept (so they follow it).
+  bool to_writer = false;
+  if ((state & state_backtrace) != 0) {
+    const level lvl = reinterpret_cast<const record_header*>(entry)->site->lvl;
+    const backtrace_store* bt = lg.backtrace();
+    to_writer = lvl < lg.get_level() ||
+                (bt != nullptr && lvl >= bt->dump_at.load(std::memory_order_relaxed));
+  }
+  const bool on_caller =
+      !to_writer && (state & state_stopped) == 0 && (state & state_delivery_mask) != 0;
+  if (on_caller && (state & state_delivery_sync) != 0 && write_direct(lg, entry, size)) return;
+  // async_eager: the rendered record goes to the ring instead (the thread's
+  // buffer holding it stays reserved until `eager` is gone).
+  const eager_record eager = on_caller && (state & state_delivery_sync) == 0
+                                 ? render_eager(entry, size)
+                                 : eager_record{};
+  if (eager.data != nullptr) {
+    entry = eager.data;
+    size = eager.size;
+  }
   for (;;) {
     byte_ring* ring = tls_ring;
     if (ring == nullptr && tls_registering) {
       drop_interrupted(lg);
       return;
     }
-    if (ring == nullptr && (lg.state() & state_sync) == 0) ring = register_thread();
+    if (ring == nullptr && (lg.state() & state_stopped) == 0) ring = register_thread();
     if (ring != nullptr) {
       if (!ring->begin_call()) {
         drop_interrupted(lg);
         return;
       }
-      if ((lg.state() & state_sync) == 0) {
+      if ((lg.state() & state_stopped) == 0) {
         // Grow mode makes room for a large record, up to its maximum.
         if (size > ring->max_entry() && (when_full(lg) & state_grow) != 0) {
           static_cast<void>(grow_ring(ring, size));
@@ -277,7 +328,7 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
       }
       ring->end_call();
       report_grow_failure();
-    } else if (writer_running() && (lg.state() & state_sync) == 0) {
+    } else if (writer_running() && (lg.state() & state_stopped) == 0) {
       // The ring could not be made (reported); writing synchronously would
       // wait for the writer's consumer role until shutdown.
       report_error(
@@ -289,29 +340,19 @@ void enqueue(const logger& lg, std::byte* entry, std::size_t size) noexcept {
   }
 }
 
-void drop_interrupted(const logger& lg) noexcept {
-  if (tls_queue != nullptr) {
-    count_drop(*tls_queue, lg, true);
+void build_submit_statics() noexcept {
+  static_cast<void>(exit_key());
+  static_cast<void>(registration_mutex());
+}
+
+void lock_registration_for_fork() noexcept { registration_mutex().lock(); }
+
+void unlock_registration_after_fork(bool child) noexcept {
+  if (child) {
+    ::new (&registration_mutex()) std::mutex;
   } else {
-    g_interrupted_unqueued.fetch_add(1, std::memory_order_relaxed);
+    registration_mutex().unlock();
   }
 }
-
-std::uint64_t take_interrupted_unqueued() noexcept {
-  return g_interrupted_unqueued.exchange(0, std::memory_order_relaxed);
-}
-
-void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept {
-  const std::uint32_t state = lg.state();
-  if (entry != nullptr && (state & state_sync) == 0 && (state & state_delivery_mask) != 0) {
-    if ((state & state_direct) != 0 ? write_direct(lg, entry, size)
-                                    : submit_eager(lg, entry, size)) {
-      return;
-    }
-  }
-  enqueue(lg, entry, size);
-}
-
-void build_submit_statics() noexcept { static_cast<void>(exit_key()); }
 
 }  // namespace jot::detail

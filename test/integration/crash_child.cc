@@ -80,6 +80,19 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_CORE, &no_core);
 
   if (mode == "chain") signal(SIGTERM, on_term_before_jot);
+  if (mode == "handler_after_main") {
+    // A handler that refers to a local of main(), and a sink that still
+    // holds records at exit: the exit-time report must not reach the
+    // handler, whose reference is dangling by then.
+    std::vector<std::string> seen;
+    jot::options start_opts;
+    start_opts.error_handler = [&seen](std::string_view m) { seen.emplace_back(m); };
+    jot::start(start_opts);
+    auto& lost = jot::make_logger("lost", {jot::file_sink(dir + "/no/such/dir/x.log")});
+    JOT_INFO(lost, "waits for a directory that never comes");
+    jot::flush();
+    return seen.empty() ? 1 : 0;  // the open failure was reported to it while main ran
+  }
 
   auto& log = jot::make_logger(
       "app",
@@ -100,6 +113,10 @@ int main(int argc, char** argv) {
   for (auto& t : ts) t.join();
 
   if (mode == "segv") {
+    fault();
+  } else if (mode == "backtrace") {
+    log.enable_backtrace(50);
+    for (int i = 0; i < 200; ++i) JOT_DEBUG(log, "kept {}", i);
     fault();
   } else if (mode == "abort" || mode == "stuck_sink") {
     std::abort();

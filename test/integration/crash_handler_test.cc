@@ -37,6 +37,8 @@ outcome run_child(const std::string& mode) {
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
+    const std::string err = out.dir + "/stderr.txt";
+    if (FILE* f = std::freopen(err.c_str(), "w", stderr); f == nullptr) _exit(126);
     const std::string n = std::to_string(per_thread);
     const std::string t = std::to_string(threads);
     execl(JOT_CRASH_CHILD, JOT_CRASH_CHILD, mode.c_str(), out.dir.c_str(), n.c_str(), t.c_str(),
@@ -103,6 +105,20 @@ TEST(crash_handler, null_pointer_dereference) {
   EXPECT_EQ(o.signal, SIGSEGV);
   expect_all_records(o);
   expect_signal_record(o, "SIGSEGV", true);
+}
+
+TEST(crash_handler, writes_the_flight_recorder_before_the_fatal_record) {
+  const outcome o = run_child("backtrace");
+  EXPECT_EQ(o.signal, SIGSEGV);
+  expect_all_records(o);
+  expect_signal_record(o, "SIGSEGV", true);
+  std::vector<int> kept;
+  for (const auto& l : jot::test::read_lines(o.dir + "/app.log")) {
+    int i = -1;
+    if (std::sscanf(l.c_str(), "DEBUG kept %d", &i) == 1) kept.push_back(i);
+  }
+  ASSERT_EQ(kept.size(), 50u);  // the last 50 of 200, oldest first
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(kept[static_cast<std::size_t>(i)], 150 + i);
 }
 
 TEST(crash_handler, abort_with_fsync) {
@@ -183,6 +199,14 @@ TEST(crash_handler, quick_exit_drains) {
   EXPECT_FALSE(o.signalled);
   EXPECT_EQ(o.exit_code, 3);
   expect_all_records(o);
+}
+
+TEST(exit_time_reports, go_to_stderr_once_main_has_returned) {
+  const outcome o = run_child("handler_after_main");
+  EXPECT_FALSE(o.signalled);
+  EXPECT_EQ(o.exit_code, 0);
+  const std::string err = jot::test::read_file(o.dir + "/stderr.txt");
+  EXPECT_NE(err.find("jot: shutdown: 1 sink(s) still hold records"), std::string::npos) << err;
 }
 
 TEST(crash_handler, a_stuck_sink_ends_the_drain_at_the_time_limit) {
