@@ -294,9 +294,8 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
   if (on_caller && (state & state_delivery_sync) != 0 && write_direct(lg, entry, size)) return;
   // async_eager: the rendered record goes to the ring instead (the thread's
   // buffer holding it stays reserved until `eager` is gone).
-  const eager_record eager = on_caller && (state & state_delivery_sync) == 0
-                                 ? render_eager(entry, size)
-                                 : eager_record{};
+  const eager_record eager =
+      on_caller && (state & state_delivery_sync) == 0 ? render_eager(entry, size) : eager_record{};
   if (eager.data != nullptr) {
     entry = eager.data;
     size = eager.size;
