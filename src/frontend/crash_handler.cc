@@ -36,11 +36,11 @@
 namespace jot::detail {
 namespace {
 
-constexpr std::size_t crash_ring_bytes = 256 * 1024;
-constexpr std::size_t stack_text_bytes = 16 * 1024;
+constexpr std::size_t crash_ring_bytes = std::size_t{256} << 10;
+constexpr std::size_t stack_text_bytes = std::size_t{16} << 10;
 constexpr int max_frames = 64;
 constexpr int max_signal = 65;
-constexpr std::size_t signal_stack_bytes = 64 * 1024;
+constexpr std::size_t signal_stack_bytes = std::size_t{64} << 10;
 
 // Made once by install_crash_handler() and never freed: everything the
 // signal handler touches exists before any signal can arrive.

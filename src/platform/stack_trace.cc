@@ -21,7 +21,7 @@ struct module_range {
   const char* name;
 };
 constexpr std::size_t max_modules = 512;
-constexpr std::size_t names_bytes = 64 * 1024;
+constexpr std::size_t names_bytes = std::size_t{64} << 10;
 module_range g_modules[max_modules];
 std::size_t g_module_count = 0;
 char g_names[names_bytes];
