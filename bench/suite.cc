@@ -20,6 +20,11 @@
 //   spdlog_sync      spdlog::logger, basic_file_sink_mt, the same buffer
 //   fmt_fwrite       fmt into a memory buffer on the caller, fwrite to a
 //                    FILE* (64 KiB buffer); a mutex around it with > 1 thread
+//   jot_rotating     jot_async with a rotating_file_sink rotating every 1 MiB
+//                    (hot_path and throughput only)
+//   jot_rotating_gzip  the same, each rotated file gzip-compressed by the
+//                    sink's background thread; the line also says how long
+//                    after the last write the last compression finished
 //
 // Scenarios (--records N sets the count named in brackets; --quick the
 // smaller default):
@@ -110,6 +115,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <barrier>
@@ -152,7 +158,8 @@ constexpr std::string_view usage =
     "       jot_bench_suite --timer   (the timer's rate, step and cost)\n"
     "  scenarios:   hot_path throughput slow_sink batch_job\n"
     "               overload_block overload_drop overload_grow\n"
-    "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n";
+    "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n"
+    "               jot_rotating jot_rotating_gzip\n";
 
 constexpr std::string_view client = "client-a";
 constexpr std::uint64_t burst_calls = 20;
@@ -232,9 +239,41 @@ class jot_delayed_sink final : public jot::sink {
   delayed_file file_;
 };
 
+// jot_rotating and jot_rotating_gzip: what the rotating sink does.
+enum class rotation { none, plain, gzip };
+constexpr std::uint64_t rotate_bytes = std::uint64_t{1} << 20;
+
+// Newlines in the log file and its rotated files (decompressed), or -1.
+std::int64_t count_lines_rotated(const std::string& path) {
+  const std::string dir = path.substr(0, path.rfind('/'));
+  const std::string base = path.substr(path.rfind('/') + 1);
+  std::int64_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name != base && !name.starts_with(base + ".")) continue;
+    if (!name.ends_with(".gz")) {
+      const std::int64_t k = bench::count_lines(e.path().string());
+      if (k < 0) return -1;
+      n += k;
+      continue;
+    }
+    gzFile f = gzopen(e.path().c_str(), "rb");
+    if (f == nullptr) return -1;
+    std::vector<char> buf(1 << 20);
+    int got = 0;
+    while ((got = gzread(f, buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
+      n += std::count(buf.data(), buf.data() + got, '\n');
+    }
+    gzclose(f);
+    if (got < 0) return -1;
+  }
+  return n;
+}
+
 class jot_contender {
  public:
-  jot_contender(const setup& s, jot::delivery d) {
+  jot_contender(const setup& s, jot::delivery d, rotation rot = rotation::none)
+      : path_(s.path), rotation_(rot) {
     jot::options o;
     o.writer_cpu = s.backend_cpu;
     if (s.overload) {
@@ -248,6 +287,11 @@ class jot_contender {
     std::shared_ptr<jot::sink> sink;
     if (s.write_delay_ticks != 0) {
       sink = std::make_shared<jot_delayed_sink>(s.path, s.write_delay_ticks);
+    } else if (rot != rotation::none) {
+      jot::rotation_options ro;
+      ro.max_bytes = rotate_bytes;
+      if (rot == rotation::gzip) ro.compress = jot::compression::gzip;
+      sink = jot::rotating_file_sink(s.path, ro);
     } else {
       jot::file_options fo;
       fo.truncate = true;
@@ -264,7 +308,37 @@ class jot_contender {
     JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
   }
   void settle() { jot::flush(); }
-  void drain() { jot::flush(); }
+  void drain() {
+    jot::flush();
+    if (rotation_ != rotation::gzip) return;
+    // The compressions still running: wait until no rotated file is left
+    // uncompressed, and say how long that took.
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string dir = path_.substr(0, path_.rfind('/'));
+    const std::string base = path_.substr(path_.rfind('/') + 1);
+    for (bool pending = true; pending;) {
+      pending = false;
+      for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        const std::string name = e.path().filename().string();
+        if (name.starts_with(base + ".") && !name.ends_with(".gz")) pending = true;
+      }
+      if (pending) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    compress_wait_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  std::string rotation_note() const {
+    if (rotation_ == rotation::none) return {};
+    std::size_t files = 0;
+    const std::string dir = path_.substr(0, path_.rfind('/'));
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      files += e.path().filename().string().starts_with(path_.substr(path_.rfind('/') + 1) + ".");
+    }
+    std::string n = fmt::format("{} rotated files", files);
+    if (rotation_ == rotation::gzip) {
+      n += fmt::format(", compression finished {:.3f} s after the last write", compress_wait_s_);
+    }
+    return n;
+  }
   std::uint64_t dropped() const { return jot::stats().dropped; }
   // How large a record is in the ring: what spdlog's overload queue is
   // sized by.
@@ -277,6 +351,9 @@ class jot_contender {
 
  private:
   jot::logger* logger_ = nullptr;
+  std::string path_;
+  rotation rotation_;
+  double compress_wait_s_ = 0;
 };
 
 #if JOT_BENCH_HAVE_SPDLOG
@@ -779,6 +856,9 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
     o.dropped = c.dropped();
     o.note = c.queue_note();
   }
+  if constexpr (requires { c.rotation_note(); }) {
+    if (o.note.empty()) o.note = c.rotation_note();
+  }
   row r{cfg, o, peak_rss_kib()};
   if (cfg.scenario == "overload_drop") {
     // Drop warnings are lines of their own; count the records.
@@ -789,7 +869,9 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
       return std::nullopt;
     }
   } else {
-    const std::int64_t lines = bench::count_lines(s.path);
+    const std::int64_t lines = cfg.contender.starts_with("jot_rotating")
+                                   ? count_lines_rotated(s.path)
+                                   : bench::count_lines(s.path);
     if (lines != static_cast<std::int64_t>(o.expected_lines)) {
       fmt::print(stderr, "error: {}: the log file has {} lines, expected {}\n", cfg.contender,
                  lines, o.expected_lines);
@@ -808,6 +890,11 @@ std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::
                             : cfg.contender == "jot_async_eager" ? jot::delivery::async_eager
                                                                  : jot::delivery::sync;
     jot_contender c(s, d);
+    return go(c);
+  }
+  if (cfg.contender == "jot_rotating" || cfg.contender == "jot_rotating_gzip") {
+    jot_contender c(s, jot::delivery::async,
+                    cfg.contender == "jot_rotating" ? rotation::plain : rotation::gzip);
     return go(c);
   }
   if (cfg.contender == "fmt_fwrite") {
@@ -871,7 +958,8 @@ int main(int argc, char** argv) {
     if (x.name == cfg.scenario) sc = &x;
   }
   constexpr std::string_view contenders[] = {"jot_async",    "jot_async_eager", "jot_sync",
-                                             "spdlog_async", "spdlog_sync",     "fmt_fwrite"};
+                                             "spdlog_async", "spdlog_sync",     "fmt_fwrite",
+                                             "jot_rotating", "jot_rotating_gzip"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);
   if (sc == nullptr || !known_contender) {
@@ -886,6 +974,11 @@ int main(int argc, char** argv) {
   const bool overload_contender =
       cfg.contender == "jot_async" ||
       (cfg.contender == "spdlog_async" && overload != jot::backpressure::grow);
+  if (cfg.contender.starts_with("jot_rotating") && cfg.scenario != "hot_path" &&
+      cfg.scenario != "throughput") {
+    fmt::print("{} {}: not applicable\n", cfg.scenario, cfg.contender);
+    return 0;
+  }
   if (overload && !overload_contender) {
     fmt::print("{} {}: not applicable\n", cfg.scenario, cfg.contender);
     return 0;
