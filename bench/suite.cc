@@ -957,8 +957,8 @@ int main(int argc, char** argv) {
   for (const auto& x : scenarios) {
     if (x.name == cfg.scenario) sc = &x;
   }
-  constexpr std::string_view contenders[] = {"jot_async",    "jot_async_eager", "jot_sync",
-                                             "spdlog_async", "spdlog_sync",     "fmt_fwrite",
+  constexpr std::string_view contenders[] = {"jot_async",    "jot_async_eager",  "jot_sync",
+                                             "spdlog_async", "spdlog_sync",      "fmt_fwrite",
                                              "jot_rotating", "jot_rotating_gzip"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);

@@ -58,9 +58,10 @@ bool path_file::drain() {
   // file nobody can read. Write them again to a new one.
   struct stat st {};
   if (ok && ::fstat(out_.fd(), &st) == 0 && st.st_nlink == 0) {
-    report_error(fmt::format("file {}: deleted while being written; writing {} bytes again "
-                             "to a new file",
-                             path_, n));
+    report_error(
+        fmt::format("file {}: deleted while being written; writing {} bytes again "
+                    "to a new file",
+                    path_, n));
     close();
     if (!open()) return false;
     ok = out_.write_buffer();

@@ -60,17 +60,16 @@ std::uint64_t rotated_naming::key_after(std::uint64_t last, std::int64_t time_ns
   } else {
     localtime_r(&t, &tm);
   }
-  const std::uint64_t stamp =
-      ((((static_cast<std::uint64_t>(tm.tm_year + 1900) * 100 +
-          static_cast<std::uint64_t>(tm.tm_mon + 1)) *
-             100 +
-         static_cast<std::uint64_t>(tm.tm_mday)) *
-            100 +
-        static_cast<std::uint64_t>(tm.tm_hour)) *
-           100 +
-       static_cast<std::uint64_t>(tm.tm_min)) *
-          100 +
-      static_cast<std::uint64_t>(tm.tm_sec);
+  const std::uint64_t stamp = ((((static_cast<std::uint64_t>(tm.tm_year + 1900) * 100 +
+                                  static_cast<std::uint64_t>(tm.tm_mon + 1)) *
+                                     100 +
+                                 static_cast<std::uint64_t>(tm.tm_mday)) *
+                                    100 +
+                                static_cast<std::uint64_t>(tm.tm_hour)) *
+                                   100 +
+                               static_cast<std::uint64_t>(tm.tm_min)) *
+                                  100 +
+                              static_cast<std::uint64_t>(tm.tm_sec);
   // The clock went back (or two rotations in one millisecond): one past
   // the newest, which keeps the order and never names an existing file.
   return std::max(stamp * 1000 + ms, last + 1);

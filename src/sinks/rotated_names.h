@@ -19,8 +19,8 @@ struct rotated_file {
   bool plain = false;
   bool gz = false;
   bool gz_tmp = false;
-  std::uint64_t bytes = 0;     // of the original and the .gz
-  std::int64_t mtime_ns = 0;   // the newest of them
+  std::uint64_t bytes = 0;    // of the original and the .gz
+  std::int64_t mtime_ns = 0;  // the newest of them
 };
 
 class rotated_naming {

@@ -1,8 +1,9 @@
 // rotating_file_sink(): the writer's side of rotation. See
-// docs/internals.md, "Rotation", for the order of the steps and why a
+// docs/internals.md, section 10, for the order of the steps and why a
 // crash at any point loses no record.
-#include <stdio.h>  // renameat2
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -63,9 +64,10 @@ class rotating_file_sink_impl final : public sink {
         file_(std::move(path), o.buffer_bytes, false) {
     std::vector<detail::rotated_file> files;
     if (const int err = naming_.scan(files); err != 0) {
-      report_error(fmt::format("file {}: cannot read its directory: {}; rotated files of earlier "
-                               "runs are not counted",
-                               file_.path(), detail::error_text(err)));
+      report_error(
+          fmt::format("file {}: cannot read its directory: {}; rotated files of earlier "
+                      "runs are not counted",
+                      file_.path(), detail::error_text(err)));
     } else if (!files.empty()) {
       last_key_ = files.back().key;
     }
@@ -85,9 +87,10 @@ class rotating_file_sink_impl final : public sink {
     }
     if (opts_.max_bytes != 0 && line.size() > opts_.max_bytes && !reported_large_) {
       reported_large_ = true;
-      report_error(fmt::format("file {}: a record of {} bytes is larger than max_bytes ({}); "
-                               "such records are written whole, each in a file of its own",
-                               file_.path(), line.size(), opts_.max_bytes));
+      report_error(
+          fmt::format("file {}: a record of {} bytes is larger than max_bytes ({}); "
+                      "such records are written whole, each in a file of its own",
+                      file_.path(), line.size(), opts_.max_bytes));
     }
     file_.append(line);
   }
@@ -119,9 +122,10 @@ class rotating_file_sink_impl final : public sink {
       failed_at_ns_ = mono;
       if (err != rotate_errno_) {
         rotate_errno_ = err;
-        report_error(fmt::format("file {}: cannot rotate to {}: {}; writing on to the current "
-                                 "file and trying again every second",
-                                 file_.path(), target, detail::error_text(err)));
+        report_error(
+            fmt::format("file {}: cannot rotate to {}: {}; writing on to the current "
+                        "file and trying again every second",
+                        file_.path(), target, detail::error_text(err)));
       }
       return;
     }

@@ -150,10 +150,9 @@ void rotation_worker::retain() {
                                  naming_.dir(), error_text(err)));
     return;
   }
-  const std::int64_t now_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
   const std::int64_t oldest_ns =
       keep_.max_age.count() > 0
           ? now_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(keep_.max_age).count()
@@ -181,8 +180,8 @@ void rotation_worker::remove_key(const rotated_file& f) {
   for (const std::string& p : {path, path + ".gz"}) {
     if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
       const int err = errno;
-      report_once(err, fmt::format("file {}: cannot remove an old rotated file: {}", p,
-                                   error_text(err)));
+      report_once(
+          err, fmt::format("file {}: cannot remove an old rotated file: {}", p, error_text(err)));
     }
   }
 }

@@ -117,8 +117,7 @@ TEST(file_reopen, rotation_in_an_unwritable_directory_is_reported_and_loses_noth
   std::fclose(f);
   ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
   ASSERT_EQ(::chmod(d.path().c_str(), 0555), 0);
-  jot::test::child_process p(
-      {JOT_ROTATION_CHILD, "unwritable", path, "200", "0", "u"});
+  jot::test::child_process p({JOT_ROTATION_CHILD, "unwritable", path, "200", "0", "u"});
   std::vector<std::string> out;
   for (std::string l = p.read_line(); !l.empty(); l = p.read_line()) out.push_back(l);
   ASSERT_EQ(p.wait(), 0);

@@ -96,8 +96,8 @@ TEST(rotating_file_sink, size_rotation_keeps_every_record_once_in_order) {
   start_once();
   const temp_dir d("rotate-size");
   auto& log = jot::make_logger(
-      "size", {jot::rotating_file_sink(d / "app.log",
-                                       {.max_bytes = 4096, .format = message_only()})});
+      "size",
+      {jot::rotating_file_sink(d / "app.log", {.max_bytes = 4096, .format = message_only()})});
   for (int i = 0; i < 3000; ++i) JOT_INFO(log, "record {}", i);
   jot::flush();
   EXPECT_EQ(all_lines(d, "app.log"), numbered(0, 3000));
@@ -140,7 +140,8 @@ TEST(rotating_file_sink, retention_by_total_bytes_and_by_age) {
   const temp_dir d("rotate-bytes");
   write_file(d / "app.log.000001", std::string(50, 'x') + "\n");
   // Two days old: past max_age.
-  const struct timeval old[2] = {{::time(nullptr) - 2 * 86400, 0}, {::time(nullptr) - 2 * 86400, 0}};
+  const struct timeval old[2] = {{::time(nullptr) - 2 * 86400, 0},
+                                 {::time(nullptr) - 2 * 86400, 0}};
   ASSERT_EQ(::utimes((d / "app.log.000001").c_str(), old), 0);
   auto& log = jot::make_logger(
       "bytes", {jot::rotating_file_sink(d / "app.log", {.max_bytes = 100,
@@ -228,9 +229,9 @@ TEST(rotating_file_sink, on_start_rotates_what_an_earlier_run_left) {
   const temp_dir d("rotate-start");
   write_file(d / "app.log", "earlier run\n");
   auto& log = jot::make_logger(
-      "start", {jot::rotating_file_sink(d / "app.log", {.on_start = true,
-                                                        .sync_rotated = false,
-                                                        .format = message_only()})});
+      "start",
+      {jot::rotating_file_sink(
+          d / "app.log", {.on_start = true, .sync_rotated = false, .format = message_only()})});
   JOT_INFO(log, "this run");
   jot::flush();
   EXPECT_EQ(jot::test::read_file(d / "app.log.000001"), "earlier run\n");
@@ -241,8 +242,8 @@ TEST(rotating_file_sink, record_larger_than_max_bytes_is_kept_whole_in_a_file_of
   start_once();
   const temp_dir d("rotate-large");
   auto& log = jot::make_logger(
-      "large", {jot::rotating_file_sink(d / "app.log",
-                                        {.max_bytes = 16, .format = message_only()})});
+      "large",
+      {jot::rotating_file_sink(d / "app.log", {.max_bytes = 16, .format = message_only()})});
   std::vector<std::string> expected;
   for (int i = 0; i < 5; ++i) {
     expected.push_back(fmt::format("record {} {}", i, std::string(40, 'x')));

@@ -40,10 +40,11 @@ int main(int argc, char** argv) {
   if (!jot::start(o)) return 4;
   std::shared_ptr<jot::sink> sink;
   if (mode == "plain") {
-    sink = jot::file_sink(path, {.buffer_bytes = 4096, .format = jot::pattern_formatter("{message}")});
+    sink =
+        jot::file_sink(path, {.buffer_bytes = 4096, .format = jot::pattern_formatter("{message}")});
   } else if (mode == "unwritable") {
-    sink = jot::rotating_file_sink(path, {.max_bytes = 256,
-                                          .format = jot::pattern_formatter("{message}")});
+    sink = jot::rotating_file_sink(
+        path, {.max_bytes = 256, .format = jot::pattern_formatter("{message}")});
   } else {
     return 2;
   }

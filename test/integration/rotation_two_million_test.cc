@@ -30,11 +30,11 @@ TEST(rotation, two_million_records_with_1_mib_files_and_5_kept) {
   const jot::test::temp_dir d("rotate-2m");
   ASSERT_TRUE(jot::start());
   auto& log = jot::make_logger(
-      "bulk", {jot::rotating_file_sink(d / "app.log",
-                                       {.max_bytes = max_bytes,
-                                        .max_files = kept,
-                                        .sync_rotated = false,
-                                        .format = jot::pattern_formatter("{message}")})});
+      "bulk",
+      {jot::rotating_file_sink(d / "app.log", {.max_bytes = max_bytes,
+                                               .max_files = kept,
+                                               .sync_rotated = false,
+                                               .format = jot::pattern_formatter("{message}")})});
   for (int i = 0; i < records; ++i) JOT_INFO(log, "record {:07}", i);  // 15 bytes a line
   jot::flush();
   const auto rotated = [&] {
