@@ -116,7 +116,8 @@ int rotated_naming::scan(std::vector<rotated_file>& out) const {
   DIR* d = ::opendir(dir_.c_str());
   if (d == nullptr) return errno;
   std::map<std::uint64_t, rotated_file> found;
-  while (const dirent* e = ::readdir(d)) {
+  // readdir() is unsafe only on one stream shared by threads; this one is ours.
+  while (const dirent* e = ::readdir(d)) {  // NOLINT(concurrency-mt-unsafe)
     std::uint64_t key = 0;
     int form = 0;
     if (!parse(e->d_name, key, form)) continue;
