@@ -184,7 +184,7 @@ main() {
     echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
   elif command -v dpkg >/dev/null 2>&1; then
     local missing=() pkg sudo=()
-    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev libspdlog-dev gnuplot-nox; do
+    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev zlib1g-dev libspdlog-dev gnuplot-nox; do
       if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
         missing+=("$pkg")
       fi
