@@ -10,6 +10,7 @@
 //               process cannot write to (it gives up root first, if root)
 // Prints "ready" once jot has started, and at the end "error <message>"
 // for each report the error handler received.
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
   if (mode == "unwritable" && ::geteuid() == 0) {
     // nobody: root would write to the directory whatever its permissions.
     if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 3;
+    // Changing the user makes the process undumpable, which stops
+    // LeakSanitizer (it attaches to the process at exit) in the asan build.
+    ::prctl(PR_SET_DUMPABLE, 1);
   }
   jot::test::error_log errors;
   jot::options o;
