@@ -11,7 +11,6 @@
 // Prints "ready" once jot has started, and at the end "error <message>"
 // for each report the error handler received.
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
