@@ -1,11 +1,13 @@
 // Rotation by others, for a plain file sink: jot::reopen(), the SIGHUP
 // hook and its chaining, and several processes appending to one file.
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -78,6 +80,40 @@ TEST(file_reopen, sighup_reopens_and_chains_to_the_previous_handler) {
   EXPECT_EQ(jot::test::read_lines(d / "app.log.1"), std::vector<std::string>{"before"});
   EXPECT_EQ(jot::test::read_lines(d / "app.log"), std::vector<std::string>{"after"});
   EXPECT_EQ(replaced_reports(d / "app.log"), 0u);
+}
+
+TEST(file_reopen, renames_while_logging_lose_and_repeat_nothing) {
+  start_once();
+  const jot::test::temp_dir d("renames");
+  auto& log = jot::make_logger(
+      "renames", {jot::file_sink(d / "app.log", {.buffer_bytes = 4096,
+                                                 .format = jot::pattern_formatter("{message}")})});
+  std::atomic<bool> stop{false};
+  int records = 0;
+  std::thread logger([&] {
+    while (!stop && records < 500'000) JOT_INFO(log, "record {}", records++);
+  });
+  // Rotated by hand, with no signal and no reopen(): the check before each
+  // write makes the new app.log each time, and the next rename takes it.
+  constexpr int renames = 5;
+  for (int n = 1; n <= renames; ++n) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_TRUE(
+        jot::test::wait_until([&] { return ::access((d / "app.log").c_str(), F_OK) == 0; }));
+    ASSERT_EQ(std::rename((d / "app.log").c_str(), (d / fmt::format("app.log.{}", n)).c_str()), 0);
+  }
+  stop = true;
+  logger.join();
+  jot::flush();
+  std::vector<std::string> lines;
+  for (int n = 1; n <= renames; ++n) {
+    const auto part = jot::test::read_lines(d / fmt::format("app.log.{}", n));
+    lines.insert(lines.end(), part.begin(), part.end());
+  }
+  const auto active = jot::test::read_lines(d / "app.log");
+  lines.insert(lines.end(), active.begin(), active.end());
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(records));
+  for (int i = 0; i < records; ++i) ASSERT_EQ(lines[i], fmt::format("record {}", i));
 }
 
 TEST(file_reopen, several_processes_appending_never_split_a_line) {
