@@ -1,5 +1,5 @@
 // rotating_file_sink(): the writer's side of rotation. See
-// docs/internals.md, section 10, for the order of the steps and why a
+// docs/internals.md, section 13 ("Files"), for the order of the steps and why a
 // crash at any point loses no record.
 #include <fcntl.h>
 #include <stdio.h>  // renameat2
