@@ -212,7 +212,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
     split("hot_path throughput slow_sink batch_job overload_block overload_drop overload_grow compile_time", known, " ")
     for (i = 1; i <= 8; i++) { sorder[i] = known[i]; sknown[known[i]] }
     ns_order = 8
-    ncon = split("jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite", con, " ")
+    ncon = split("jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite jot_rotating jot_rotating_gzip", con, " ")
     split("contender,threads,records,p50 ns,p90 ns,p99 ns,p99.9 ns,max ns,wall s,msgs/s,CPU s,peak RSS MiB,dropped,producers s,producer msgs/s,all written s", head, ",")
 
     # The machine, from run.sh: the cores ("cpu: NAME x N"), the timer
@@ -278,6 +278,10 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       a = get("throughput", "jot_async", "", 11); b = get("throughput", "fmt_fwrite", "", 11)
       check(a >= 0.8 * b, sprintf("throughput: jot_async %s/s >= 0.8 x fmt_fwrite %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
     } else skip("throughput: jot_async >= 0.8 x fmt_fwrite")
+    if (has("throughput", "jot_rotating", "", 11) && has("throughput", "jot_async", "", 11)) {
+      a = get("throughput", "jot_rotating", "", 11); b = get("throughput", "jot_async", "", 11)
+      check(a >= 0.9 * b, sprintf("throughput: jot_rotating (1 MiB files) %s/s >= 0.9 x jot_async %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
+    } else skip("throughput: jot_rotating >= 0.9 x jot_async")
     if (has("batch_job", "jot_async", "", 12) && has("batch_job", "jot_sync", "", 12)) {
       a = get("batch_job", "jot_async", "", 12); b = get("batch_job", "jot_sync", "", 12)
       check(a <= 1.15 * b, sprintf("batch_job: jot_async CPU %s s <= 1.15 x jot_sync CPU %s s (ratio %s)", sec(a), sec(b), ratio(a, b)))

@@ -89,6 +89,11 @@ for scenario in throughput slow_sink; do
   for c in "${contenders[@]}"; do plan+=("$scenario - $c"); done
 done
 for c in "${contenders[@]}"; do plan+=("batch_job 2 $c"); done
+# The rotating file sink (every 1 MiB; then with gzip) against jot_async's
+# plain file sink, in the same rounds.
+for c in jot_rotating jot_rotating_gzip; do
+  plan+=("hot_path 1 $c" "throughput - $c")
+done
 # spdlog has block and drop (overrun_oldest) policies, not a growing queue.
 for mode in block drop grow; do
   plan+=("overload_$mode - jot_async")
@@ -182,7 +187,7 @@ main() {
     echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
   elif command -v dpkg >/dev/null 2>&1; then
     local missing=() pkg sudo=()
-    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev libspdlog-dev gnuplot-nox; do
+    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev zlib1g-dev libspdlog-dev gnuplot-nox; do
       if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
         missing+=("$pkg")
       fi

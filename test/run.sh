@@ -75,6 +75,8 @@ readonly packages=(
   g++ cmake ninja-build
   libfmt-dev libboost-dev libgtest-dev libgmock-dev nlohmann-json3-dev libspdlog-dev
   clang libclang-rt-14-dev clang-format clang-tidy
+  # Rotating file sink: gzip of rotated files; the real logrotate in its tests.
+  zlib1g-dev logrotate
 )
 
 header "packages"

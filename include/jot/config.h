@@ -101,6 +101,10 @@ struct options {
   /// backpressure::grow, once the ring is ring_max_bytes and full: block or
   /// drop (grow means block here).
   backpressure at_max = backpressure::block;
+  /// Install a SIGHUP handler that calls jot::reopen() (for logrotate's
+  /// `postrotate kill -HUP`), then the handler that was there before, if
+  /// it was a function. SIGHUP then no longer ends the process.
+  bool reopen_on_sighup = false;
 };
 
 /// Counts for one logging thread (see jot::stats()).

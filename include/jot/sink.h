@@ -103,10 +103,78 @@ struct file_options {
 /// 16 MiB, after which further records are counted as lost and the count is
 /// reported once the file opens. Records still waiting at shutdown are
 /// reported too (they are lost if the process then exits). A failed
-/// write is reported once per kind of failure, and its bytes are lost. A
-/// file deleted or renamed underneath (log rotation) is noticed at a flush,
-/// at most once a second, reported, and created again.
+/// write is reported once per kind of failure, and its bytes are lost.
+///
+/// Before each write(2) the sink checks that the path still names its
+/// file: records not yet written when the file was renamed or deleted
+/// underneath (log rotation by another program) go to a file created anew
+/// at the path, and the error handler hears of it. jot::reopen() (or
+/// SIGHUP, with options::reopen_on_sighup) reopens the path without a
+/// report. Each write(2) carries whole records, in O_APPEND mode, so
+/// several processes may append to one file (and `copytruncate` is safe).
 std::shared_ptr<sink> file_sink(std::string path, file_options options = {});
+
+/// How rotated files are named: `app.log` is rotated to
+///   sequence:  `app.log.000001`, `app.log.000002`, ... (one more each time)
+///   timestamp: `app.log.20261204-183000.250` (when it was rotated, to the
+///              millisecond, local time or UTC as rotation_options::utc)
+/// Either way the names sort in time order and no file is renamed twice.
+enum class rotated_names : std::uint8_t { sequence, timestamp };
+
+enum class compression : std::uint8_t {
+  none,
+  gzip,  // `app.log.000001.gz`, made by a background thread
+};
+
+/// What rotating_file_sink() rotates on and what it keeps. Conditions add
+/// up: any one of them rotates. 0 means "no limit" for every limit.
+struct rotation_options {
+  /// Rotate before a record would take the file past this many bytes. A
+  /// record larger than this is written whole, alone in a file (reported).
+  std::uint64_t max_bytes = 0;
+  /// Rotate at each time boundary: every `every` from midnight, shifted by
+  /// `at` (hourly: every = 1h; daily at 02:30: every = 24h, at = 150min).
+  /// Decided by the records' timestamps; at most 24h.
+  std::chrono::seconds every{0};
+  std::chrono::seconds at{0};
+  /// Boundaries and timestamp names in UTC rather than local time.
+  bool utc = false;
+  /// Rotate a non-empty file left by an earlier run when the sink is made.
+  bool on_start = false;
+  rotated_names names = rotated_names::sequence;
+  /// Retention, applied at every rotation and when the sink is made, to
+  /// the rotated files of this name in the directory (earlier runs' too;
+  /// other files are never touched): the oldest go first.
+  std::size_t max_files = 0;
+  std::uint64_t max_total_bytes = 0;  // of the rotated files, compressed or not
+  std::chrono::seconds max_age{0};    // by modification time
+  compression compress = compression::none;
+  int gzip_level = 6;  // 1 (fast) .. 9 (small)
+  /// Make each rotated file durable (fdatasync, and the directory) on the
+  /// background thread before compressing or deleting anything.
+  bool sync_rotated = true;
+  std::size_t buffer_bytes = std::size_t{64} << 10;
+  std::shared_ptr<formatter> format;  // default: pattern_formatter()
+};
+
+/// A file sink that rotates its file. The file keeps its name (`tail -F`
+/// and collectors that follow the path keep working); rotation renames it
+/// (one rename, never over an existing file) and opens the path anew, on
+/// the writer thread between two records, so a record is never split
+/// across files. Syncing, compression and deletion of rotated files run on
+/// a background thread of low priority; the writer never waits for them.
+/// Leftovers of a crash (a half-written `.gz.tmp`, an original beside its
+/// finished `.gz`) are cleaned up when the sink is made. Everything else
+/// is as file_sink(). One process per rotating file: see the README.
+///
+///     auto s = jot::rotating_file_sink("/var/log/app/app.log",
+///         {.max_bytes = 100 << 20, .every = std::chrono::hours(24),
+///          .max_files = 30, .compress = jot::compression::gzip});
+std::shared_ptr<sink> rotating_file_sink(std::string path, rotation_options options = {});
+
+/// Makes every file sink open its path anew before it next writes (after
+/// another program rotated the files). Safe from any thread; cheap.
+void reopen() noexcept;
 
 enum class console_stream { out, err };
 

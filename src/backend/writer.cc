@@ -24,6 +24,7 @@
 #include "platform/clock.h"
 #include "platform/immortal.h"
 #include "platform/thread.h"
+#include "sinks/reopen.h"
 
 namespace jot::detail {
 namespace {
@@ -406,6 +407,7 @@ void start_locked(const options& opts) {
         "or flush(); call start() first");
   }
   if (opts.error_handler) set_error_handler(opts.error_handler);
+  if (opts.reopen_on_sighup) install_sighup_reopen();
   w.opts = opts;
   w.ring_bytes.store(opts.ring_bytes);
   w.when_full.store(backpressure_bits(opts.on_full, opts.at_max));

@@ -33,6 +33,14 @@ class fd_writer {
   // with the bytes lost meanwhile; if the failure cut a line, a line end
   // goes first, so that the next record starts a line of its own.
   bool drain() noexcept;
+  // drain() in two steps, for a caller that may have to write the same
+  // bytes again (to a file opened anew after this one was deleted during
+  // the write): write_buffer() writes without forgetting, clear() forgets.
+  bool write_buffer() noexcept {
+    return buf_.empty() || (fd_ >= 0 && write_all(buf_.data(), buf_.size()));
+  }
+  void clear() noexcept { buf_.clear(); }
+  std::size_t capacity() const noexcept { return capacity_; }
   std::size_t buffered() const noexcept { return buf_.size(); }
   std::uint64_t lost_bytes() const noexcept { return lost_bytes_; }
 
