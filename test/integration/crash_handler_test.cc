@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -48,6 +49,15 @@ outcome run_child(const std::string& mode, long records = per_thread) {
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps SIGSEGV, SIGBUS and SIGFPE to itself unless
+    // told to let a program handle them: with this, jot's handler runs
+    // first and chains to its report (README, "Crashes").
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    const std::string options =
+        std::string(asan != nullptr ? asan : "") + ":allow_user_segv_handler=1";
+    setenv("ASAN_OPTIONS", options.c_str(), 1);
+#endif
     const std::string err = out.dir + "/stderr.txt";
     if (FILE* f = std::freopen(err.c_str(), "w", stderr); f == nullptr) _exit(126);
     const std::string n = std::to_string(records);
@@ -198,7 +208,12 @@ TEST_F(crash_handler, fault_inside_a_log_call) {
   const outcome o = run_child("in_jot_call");
   expect_status(o, "in_jot_call", SIGSEGV);
   expect_all_records(o);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer checks the copy's source itself, reports, and aborts.
+  expect_signal_record(o, "SIGABRT", false);
+#else
   expect_signal_record(o, "SIGSEGV", true);
+#endif
 }
 
 TEST_F(crash_handler, stack_overflow) {
