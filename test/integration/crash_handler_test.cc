@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/sanitizers.h"
 #include "support/test_support.h"
 
 namespace {
@@ -32,14 +33,6 @@ struct outcome {
   std::string dir;
 };
 
-#if defined(__SANITIZE_THREAD__)
-#define JOT_TEST_UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define JOT_TEST_UNDER_TSAN 1
-#endif
-#endif
-
 outcome run_child(const std::string& mode, long records = per_thread) {
   outcome out;
   std::string name = mode;
@@ -49,7 +42,7 @@ outcome run_child(const std::string& mode, long records = per_thread) {
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef JOT_TEST_UNDER_ASAN
     // AddressSanitizer keeps SIGSEGV, SIGBUS and SIGFPE to itself unless
     // told to let a program handle them: with this, jot's handler runs
     // first and chains to its report (README, "Crashes").
@@ -82,7 +75,7 @@ void expect_status(const outcome& o, const std::string& mode, int expected_signa
   EXPECT_EQ(o.signalled, plain.signalled);
   EXPECT_EQ(o.signal, plain.signal);
   EXPECT_EQ(o.exit_code, plain.exit_code);
-#if !defined(__SANITIZE_ADDRESS__)
+#ifndef JOT_TEST_UNDER_ASAN
   EXPECT_TRUE(o.signalled);
   EXPECT_EQ(o.signal, expected_signal);
 #else
@@ -208,7 +201,7 @@ TEST_F(crash_handler, fault_inside_a_log_call) {
   const outcome o = run_child("in_jot_call");
   expect_status(o, "in_jot_call", SIGSEGV);
   expect_all_records(o);
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef JOT_TEST_UNDER_ASAN
   // AddressSanitizer checks the copy's source itself, reports, and aborts.
   expect_signal_record(o, "SIGABRT", false);
 #else

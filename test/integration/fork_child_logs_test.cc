@@ -14,22 +14,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "support/sanitizers.h"
 #include "support/test_support.h"
-
-#if defined(__SANITIZE_THREAD__)
-#define JOT_TEST_UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define JOT_TEST_UNDER_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define JOT_TEST_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define JOT_TEST_UNDER_ASAN 1
-#endif
-#endif
 
 #ifdef JOT_TEST_UNDER_ASAN
 namespace {
