@@ -289,12 +289,6 @@ void lock_sinks_for_fork() noexcept {
       // Out of memory: the sinks not listed stay unlocked.
     }
   }
-  // fork() from inside a sink or formatter: this thread holds that lock
-  // already, and the one it is writing is left as it is.
-  std::erase_if(fork_locked_formatters,
-                [](formatter* f) { return held_by_this_thread(f->format_mutex()); });
-  std::erase_if(fork_locked_sinks,
-                [](sink* s) { return held_by_this_thread(sink_control::of(*s).mu); });
   // A thread in sync mode takes a formatter's lock and a sink's one after
   // the other, never both: any order is safe here.
   for (formatter* f : fork_locked_formatters) f->format_mutex().lock();

@@ -82,33 +82,9 @@ std::mutex& fork_mutex() noexcept {
   return mu.get();
 }
 
-// Set while this thread holds the fork lock or the life lock: fork() from
-// a sink, formatter or error handler running under them must not wait for
-// them (prepare_fork() skips what its own thread holds).
-constinit thread_local bool tls_holds_fork_lock = false;
+// Set while this thread holds the life lock: fork() from an error handler
+// called under it must not wait for it (see prepare_fork()).
 constinit thread_local bool tls_holds_life_lock = false;
-
-// The fork lock, noted in tls_holds_fork_lock.
-class fork_lock {
- public:
-  fork_lock() noexcept { lock(); }
-  ~fork_lock() {
-    if (owns_) unlock();
-  }
-  fork_lock(const fork_lock&) = delete;
-  fork_lock& operator=(const fork_lock&) = delete;
-  void lock() noexcept {
-    fork_mutex().lock();
-    owns_ = tls_holds_fork_lock = true;
-  }
-  void unlock() noexcept {
-    owns_ = tls_holds_fork_lock = false;
-    fork_mutex().unlock();
-  }
-
- private:
-  bool owns_ = false;
-};
 
 // The life lock (start, shutdown), noted in tls_holds_life_lock.
 class life_lock {
@@ -157,7 +133,7 @@ void run_writer() {
   // The set-up runs under the fork lock too: a fork() while this thread is
   // inside a static's first construction (the dispatcher's, say) would
   // leave the child a guard that no thread of its own will ever release.
-  fork_lock setting_up;
+  std::unique_lock<std::mutex> setting_up(fork_mutex());
   name_current_thread(w.opts.writer_name);
   pin_current_thread(w.opts.writer_cpu);
 
@@ -198,7 +174,7 @@ void run_writer() {
       }
       // Held while rings are read and sinks written; fork() waits for it
       // (see prepare_fork()), so a child never inherits half a write.
-      fork_lock working;
+      std::unique_lock<std::mutex> working(fork_mutex());
       // The clock first: a ring registered after this reading can only hold
       // records stamped after it, so adopting later cannot let one slip
       // under the horizon.
@@ -317,7 +293,7 @@ void run_writer() {
 
   std::size_t holding = 0;
   {
-    const fork_lock working;
+    const std::lock_guard<std::mutex> working(fork_mutex());
     report_drops(queues, ticks_ordered(), true);
     d.flush_all(true);
     holding = d.sinks_holding_unwritten();
@@ -343,19 +319,23 @@ void run_writer() {
 // did not come along), drops its copies of the rings (the parent writes
 // those records) and starts a writer of its own on its first log call.
 //
-// fork() from a sink, formatter or error handler, on the writer thread or a
-// thread writing synchronously: the locks that thread holds are not taken
-// again (that waited for ever); the child must exec() or _exit() without
-// returning into jot, as POSIX asks of a child of a threaded process.
+// fork() from a sink, formatter or error handler while its thread writes
+// (the writer thread, a thread in delivery::sync) or starts or stops jot:
+// that thread holds locks prepare_fork() would take, and another thread
+// doing the same could hold the others, so nothing is taken (waiting was a
+// deadlock). The child rebuilds every lock as always, and must exec() or
+// _exit() without returning into jot, as POSIX asks of the child of a
+// threaded process; it may inherit a sink's half-filled buffer.
 bool fork_paused = false;
-bool fork_took_life = false;
+bool fork_inside_jot = false;
 
 void prepare_fork() noexcept {
   writer_state& w = ws();
-  fork_took_life = !tls_holds_life_lock;
-  if (fork_took_life) w.life_mu.lock();
+  fork_inside_jot = writing_on_this_thread() || tls_holds_life_lock;
+  if (fork_inside_jot) return;
+  w.life_mu.lock();
   lock_registration_for_fork();
-  if (w.state.load() == life::running && !tls_holds_fork_lock) {
+  if (w.state.load() == life::running) {
     fork_mutex().lock();
     fork_paused = true;
   }
@@ -365,13 +345,17 @@ void prepare_fork() noexcept {
 
 void parent_after_fork() noexcept {
   writer_state& w = ws();
+  if (fork_inside_jot) {
+    fork_inside_jot = false;
+    return;
+  }
   unlock_sinks_after_fork();
   if (fork_paused) {
     fork_paused = false;
     fork_mutex().unlock();
   }
   unlock_registration_after_fork(false);
-  if (fork_took_life) w.life_mu.unlock();
+  w.life_mu.unlock();
 }
 
 void child_after_fork() noexcept {
@@ -379,6 +363,7 @@ void child_after_fork() noexcept {
   unlock_sinks_after_fork();  // taken by this thread, which the child keeps
   unlock_registration_after_fork(true);
   fork_paused = false;
+  fork_inside_jot = false;
   ::new (&w.life_mu) std::mutex;
   ::new (&w.mu) std::mutex;
   ::new (&w.wake) std::condition_variable;

@@ -130,35 +130,12 @@ bool abandoned(const void* owner) noexcept {
   return false;
 }
 
-// The locks this thread holds through sink_lock: a formatter's and a
-// sink's, at most, and what a sink that logs synchronously adds.
-constexpr std::size_t max_held = 8;
-constinit thread_local const std::mutex* tls_held[max_held] = {};
-constinit thread_local std::size_t tls_held_count = 0;
-
-void note_held(const std::mutex& mu) noexcept {
-  if (tls_held_count < max_held) tls_held[tls_held_count] = &mu;
-  ++tls_held_count;
-}
-
-void note_released() noexcept {
-  if (tls_held_count != 0) --tls_held_count;
-}
-
 }  // namespace
-
-bool held_by_this_thread(const std::mutex& mu) noexcept {
-  for (std::size_t i = 0; i < std::min(tls_held_count, max_held); ++i) {
-    if (tls_held[i] == &mu) return true;
-  }
-  return false;
-}
 
 sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
   if (!emergency()) {
     mu_.lock();
     owns_ = true;
-    note_held(mu_);
     return;
   }
   if (abandoned(owner)) return;
@@ -171,14 +148,10 @@ sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
     }
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
-  note_held(mu_);
 }
 
 sink_lock::~sink_lock() {
-  if (owns_) {
-    note_released();
-    mu_.unlock();
-  }
+  if (owns_) mu_.unlock();
 }
 
 }  // namespace jot::detail

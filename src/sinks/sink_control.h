@@ -40,10 +40,6 @@ struct sink_control {
 // by a thread stuck inside a sink, is never released. A lock not had in
 // time marks its sink or formatter abandoned for the rest of the process,
 // which is ending, so later records do not wait for it again.
-//
-// It also notes, per thread, which locks the thread holds, so that fork()
-// called from inside a sink or formatter (held_by_this_thread()) does not
-// wait for a lock its own thread holds.
 class sink_lock {
  public:
   sink_lock(std::mutex& mu, const void* owner) noexcept;
@@ -56,9 +52,6 @@ class sink_lock {
   std::mutex& mu_;
   bool owns_ = false;
 };
-
-// True if the calling thread holds `mu` through a sink_lock.
-bool held_by_this_thread(const std::mutex& mu) noexcept;
 
 // Writes one rendered record and applies the policy's record-count and
 // level rules. Returns true if the sink must now be put in the writer's
