@@ -54,6 +54,10 @@ struct syslog_options {
   /// Messages wait here while the collector is unreachable or slow.
   std::size_t buffer_bytes = std::size_t{4} << 20;
   when_full on_full = when_full::drop;
+  /// The socket's send buffer (SO_SNDBUF; 0: the system's default, which
+  /// grows to a few MiB on Linux). Bytes there have left jot's buffer: if
+  /// the connection breaks, they are what can be lost without a count.
+  std::size_t socket_buffer_bytes = 0;
   /// The longest a connection attempt (TCP and TLS handshake) may take.
   std::chrono::milliseconds connect_timeout{3000};
   /// The longest one flush waits for the network; records not sent by

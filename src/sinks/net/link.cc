@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 
@@ -12,8 +13,11 @@
 
 namespace jot::detail {
 
-link::link(endpoint ep, int type, std::unique_ptr<tls_session> tls)
-    : ep_(std::move(ep)), stream_(type == SOCK_STREAM), tls_(std::move(tls)) {}
+link::link(endpoint ep, int type, std::unique_ptr<tls_session> tls, std::size_t send_buffer)
+    : ep_(std::move(ep)),
+      stream_(type == SOCK_STREAM),
+      tls_(std::move(tls)),
+      send_buffer_(send_buffer) {}
 
 link::progress link::fail(std::string what) {
   error_ = std::move(what);
@@ -26,6 +30,10 @@ link::progress link::connect(std::int64_t deadline_ns, std::int64_t give_up_ns) 
   if (state_ == state::down) {
     fd_ = open_socket(ep_, stream_ ? SOCK_STREAM : SOCK_DGRAM);
     if (fd_ < 0) return fail("cannot create a socket: " + error_text(errno));
+    if (send_buffer_ != 0) {
+      const int size = static_cast<int>(std::min<std::size_t>(send_buffer_, 1U << 30));
+      ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
     if (::connect(fd_, reinterpret_cast<const sockaddr*>(&ep_.addr), ep_.len) == 0) {
       state_ = tls_ ? state::handshaking : state::up;
     } else if (errno == EINPROGRESS) {

@@ -18,8 +18,9 @@ class link {
  public:
   enum class progress { up, pending, failed };
 
-  // `type`: SOCK_STREAM or SOCK_DGRAM; `tls` only for streams.
-  link(endpoint ep, int type, std::unique_ptr<tls_session> tls);
+  // `type`: SOCK_STREAM or SOCK_DGRAM; `tls` only for streams;
+  // `send_buffer`: SO_SNDBUF if not 0.
+  link(endpoint ep, int type, std::unique_ptr<tls_session> tls, std::size_t send_buffer = 0);
   ~link() { close(); }
   link(const link&) = delete;
   link& operator=(const link&) = delete;
@@ -58,6 +59,7 @@ class link {
   endpoint ep_;
   bool stream_;
   std::unique_ptr<tls_session> tls_;
+  std::size_t send_buffer_;
   int fd_ = -1;
   state state_ = state::down;
   std::string error_;

@@ -48,7 +48,7 @@ class syslog_sink_impl final : public sink {
               o.transport == syslog_transport::tcp || o.transport == syslog_transport::tls
                   ? SOCK_STREAM
                   : SOCK_DGRAM,
-              std::move(tls)),
+              std::move(tls), o.socket_buffer_bytes),
         box_(o.buffer_bytes),
         backoff_ns_(ns_of(o.reconnect_min)) {
     pump(detail::monotonic_ns() + ns_of(o.flush_timeout), false);
@@ -104,7 +104,9 @@ class syslog_sink_impl final : public sink {
           connected();
           break;
       }
-    } else if (!from_write && !link_.alive()) {
+    } else if (!link_.alive()) {
+      // Before sending: what is sent after the collector closed its end
+      // is accepted by the kernel and lost.
       failed("connection lost");
       return;
     }
