@@ -23,8 +23,8 @@ namespace jot {
 
 namespace {
 
-// write() sends once this much waits, so that a busy writer does not wait
-// for a flush tick to send.
+// write() sends once this much waits (or a quarter of the buffer, if less),
+// so that a busy writer does not wait for a flush tick to send.
 constexpr std::size_t send_batch = std::size_t{64} << 10;
 
 std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
@@ -50,6 +50,7 @@ class syslog_sink_impl final : public sink {
                   : SOCK_DGRAM,
               std::move(tls), o.socket_buffer_bytes),
         box_(o.buffer_bytes),
+        batch_(std::min(send_batch, o.buffer_bytes / 4)),
         backoff_ns_(ns_of(o.reconnect_min)) {
     pump(detail::monotonic_ns() + ns_of(o.flush_timeout), false);
   }
@@ -70,7 +71,7 @@ class syslog_sink_impl final : public sink {
     if (!box_.fits(n) && opts_.on_full == when_full::wait && link_.up()) wait_for_room(n);
     box_.push(std::string_view(frame, frame_len), line);
     // Connected: send in batches. Down: try again when the backoff says so.
-    if (link_.up() ? box_.bytes() >= send_batch : detail::monotonic_ns() >= next_attempt_ns_) {
+    if (link_.up() ? box_.bytes() >= batch_ : detail::monotonic_ns() >= next_attempt_ns_) {
       pump(detail::monotonic_ns(), true);
     }
   }
@@ -229,6 +230,7 @@ class syslog_sink_impl final : public sink {
   syslog_options opts_;
   detail::link link_;
   detail::outbox box_;
+  std::size_t batch_;  // write() sends once this much waits
   std::int64_t backoff_ns_;
   std::int64_t next_attempt_ns_ = 0;
   std::int64_t give_up_ns_ = 0;
