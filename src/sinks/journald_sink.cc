@@ -33,6 +33,10 @@ std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
 }
 
+// Larger entries go through a memfd: the journal refuses datagrams much
+// over 200 KiB whatever the socket buffers allow.
+constexpr std::size_t datagram_max = std::size_t{192} << 10;
+
 enum class result { sent, later, failed };
 
 class journald_sink_impl final : public sink {
@@ -95,6 +99,7 @@ class journald_sink_impl final : public sink {
   }
 
   result send(std::string_view entry) {
+    if (entry.size() > datagram_max) return send_memfd(entry);
     const ssize_t n = ::sendto(fd_, entry.data(), entry.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
                                reinterpret_cast<const sockaddr*>(&ep_.addr), ep_.len);
     if (n >= 0) return result::sent;
