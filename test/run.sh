@@ -75,6 +75,12 @@ readonly packages=(
   g++ cmake ninja-build
   libfmt-dev libboost-dev libgtest-dev libgmock-dev nlohmann-json3-dev libspdlog-dev
   clang libclang-rt-14-dev clang-format clang-tidy
+  # The collector sinks: TLS (OpenSSL), and the real collectors the tests
+  # start (rsyslog with its OpenSSL driver, systemd-journald, openssl for
+  # throwaway certificates, and syslog-ng's libraries; syslog-ng itself is
+  # unpacked below).
+  libssl-dev openssl rsyslog rsyslog-openssl systemd
+  libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0 libcap2
 )
 
 header "packages"
@@ -104,6 +110,22 @@ if command -v dpkg >/dev/null 2>&1; then
   fi
 else
   echo "run.sh: no dpkg; not checking packages (${packages[*]})" >&2
+fi
+
+# syslog-ng conflicts with rsyslog as an installed package (both are a
+# system-log-daemon), so its package is unpacked into build/syslog-ng, from
+# where test/integration/syslog_ng_test.cc runs it.
+syslog_ng_root=build/syslog-ng
+if [[ ! -x "$syslog_ng_root/usr/sbin/syslog-ng" ]] && command -v dpkg >/dev/null 2>&1; then
+  echo "unpacking syslog-ng-core into $syslog_ng_root"
+  deb_dir="$(mktemp -d "${TMPDIR:-/tmp}/jot-syslog-ng.XXXXXX")"
+  if (cd "$deb_dir" && apt-get download syslog-ng-core >/dev/null 2>&1) &&
+    mkdir -p "$syslog_ng_root" && dpkg -x "$deb_dir"/syslog-ng-core_*.deb "$syslog_ng_root"; then
+    echo "syslog-ng unpacked"
+  else
+    echo "run.sh: could not download syslog-ng-core; its test will skip" >&2
+  fi
+  rm -rf "$deb_dir"
 fi
 
 # --- 2. Passes ---------------------------------------------------------------
