@@ -190,8 +190,7 @@ int main(int argc, char** argv) {
     // process-wide.
     int rc = 0;
     for (const auto& c : contenders) {
-      const std::string cmd =
-          fmt::format("'{}' --records {} --contender {}", argv[0], n, c);
+      const std::string cmd = fmt::format("'{}' --records {} --contender {}", argv[0], n, c);
       rc |= std::system(cmd.c_str());
     }
     return rc == 0 ? 0 : 1;
@@ -215,8 +214,9 @@ int main(int argc, char** argv) {
 #endif
   }
   std::filesystem::remove_all(dir);
-  std::printf("collector_tcp %-13s records=%zu producer_s=%.3f end_to_end_s=%.3f records_per_s=%.0f%s\n",
-              name.c_str(), n, res.producer_s, res.end_to_end_s,
-              static_cast<double>(n) / res.end_to_end_s, res.complete ? "" : " INCOMPLETE");
+  std::printf(
+      "collector_tcp %-13s records=%zu producer_s=%.3f end_to_end_s=%.3f records_per_s=%.0f%s\n",
+      name.c_str(), n, res.producer_s, res.end_to_end_s, static_cast<double>(n) / res.end_to_end_s,
+      res.complete ? "" : " INCOMPLETE");
   return res.complete ? 0 : 1;
 }

@@ -167,7 +167,7 @@ run_lint() {
     return
   fi
   local tidy_log="$log_dir/clang-tidy.log" tidy_rc=0
-  printf '%s\n' src/*.cc src/*/*.cc |
+  printf '%s\n' src/*.cc src/*/*.cc src/*/*/*.cc |
     xargs -P "$jobs" -n 4 clang-tidy -p build/release --quiet --warnings-as-errors='*' \
       >"$tidy_log" 2>&1 || tidy_rc=$?
   grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$' "$tidy_log" || true

@@ -43,9 +43,9 @@ struct syslog_options {
   std::uint16_t port = 0;          // 0: 514 (udp, tcp) or 6514 (tls)
   std::string path = "/dev/log";   // unix_socket
   syslog_format format = syslog_format::automatic;
-  int facility = 1;         // 1 user (default), 16 to 23 local0 to local7, ...
-  std::string app_name;     // APP-NAME; empty: the program's name
-  std::string hostname;     // HOSTNAME; empty: gethostname()
+  int facility = 1;                 // 1 user (default), 16 to 23 local0 to local7, ...
+  std::string app_name;             // APP-NAME; empty: the program's name
+  std::string hostname;             // HOSTNAME; empty: gethostname()
   std::string sd_id = "jot@32473";  // the structured-data element of the fields
   /// The longest message, framing excluded; a longer record is shortened,
   /// marked "[truncated]" and reported. 0: 8096 for tcp, tls and

@@ -18,8 +18,8 @@ constexpr std::size_t max_name = 64;
 // The names an entry writes itself; a field of the record named so moves
 // to F_<name>.
 constexpr std::array<std::string_view, 9> own_names = {
-    "MESSAGE",  "PRIORITY",  "SYSLOG_IDENTIFIER", "LOGGER",      "CODE_FILE",
-    "CODE_LINE", "CODE_FUNC", "TID",               "THREAD_NAME"};
+    "MESSAGE",   "PRIORITY", "SYSLOG_IDENTIFIER", "LOGGER", "CODE_FILE", "CODE_LINE",
+    "CODE_FUNC", "TID",      "THREAD_NAME"};
 
 char name_char(char c) noexcept {
   if (c >= 'a' && c <= 'z') return static_cast<char>(c - 'a' + 'A');

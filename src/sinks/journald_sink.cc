@@ -49,7 +49,8 @@ class journald_sink_impl final : public sink {
         box_(o.buffer_bytes),
         backoff_ns_(ns_of(o.reconnect_min)) {
     fd_ = detail::open_socket(ep_, SOCK_DGRAM);
-    if (fd_ < 0) throw config_error("journald_sink: cannot create a socket: " + detail::error_text(errno));
+    if (fd_ < 0)
+      throw config_error("journald_sink: cannot create a socket: " + detail::error_text(errno));
     // The journal's own clients ask for a large send buffer, so that most
     // entries go as one datagram.
     const int size = 8 << 20;
@@ -92,9 +93,10 @@ class journald_sink_impl final : public sink {
       report_error(fmt::format("journald {}: reachable again", ep_.text));
     }
     if (const std::uint64_t lost = box_.take_lost(); lost != 0) {
-      report_error(fmt::format("journald {}: {} record{} lost while the journal was unreachable or "
-                               "slower than the records came (buffer of {} bytes full)",
-                               ep_.text, lost, lost == 1 ? "" : "s", box_.capacity()));
+      report_error(
+          fmt::format("journald {}: {} record{} lost while the journal was unreachable or "
+                      "slower than the records came (buffer of {} bytes full)",
+                      ep_.text, lost, lost == 1 ? "" : "s", box_.capacity()));
     }
   }
 
@@ -156,9 +158,10 @@ class journald_sink_impl final : public sink {
     const std::int64_t now = detail::monotonic_ns();
     if (!down_reported_) {
       down_reported_ = true;
-      report_error(fmt::format("journald {}: cannot send: {}; records are kept (up to {} bytes) "
-                               "and sending is tried again with backoff",
-                               ep_.text, detail::error_text(error_), box_.capacity()));
+      report_error(
+          fmt::format("journald {}: cannot send: {}; records are kept (up to {} bytes) "
+                      "and sending is tried again with backoff",
+                      ep_.text, detail::error_text(error_), box_.capacity()));
     }
     next_attempt_ns_ = now + backoff_ns_;
     backoff_ns_ = std::min(2 * backoff_ns_, ns_of(opts_.reconnect_max));

@@ -139,7 +139,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rec.logger_name = r.text();
   // A message long enough to be shortened, now and then.
   std::string message(r.text());
-  for (std::uint8_t k = r.byte() % 64; k > 0 && !message.empty(); --k) message += message.substr(0, 40);
+  for (std::uint8_t k = r.byte() % 64; k > 0 && !message.empty(); --k)
+    message += message.substr(0, 40);
   rec.message = message;
   rec.file = r.text();
   rec.function = r.text();
@@ -176,7 +177,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::string> expected;
     for (int pass = 0; pass < 2; ++pass) {
       for (std::size_t i = 0; i < n; ++i) {
-        const bool trace = keys[i] == "trace_id" || keys[i] == "span_id" || keys[i] == "trace_flags";
+        const bool trace =
+            keys[i] == "trace_id" || keys[i] == "span_id" || keys[i] == "trace_flags";
         if (trace != (pass == 1)) continue;
         std::string text;
         jot::append_value_text(text, values[i][0]);
@@ -195,7 +197,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   e.style = jot::detail::syslog_style::rfc3164;
   out.clear();
   jot::detail::encode_syslog(out, rec, e, 4242);
-  if (out.size() > limit || !valid_utf8(out) || out.find('\n') != std::string::npos) __builtin_trap();
+  if (out.size() > limit || !valid_utf8(out) || out.find('\n') != std::string::npos)
+    __builtin_trap();
 
   // Journal: parse the entry back.
   out.clear();
@@ -218,7 +221,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       if (j + 9 > out.size()) __builtin_trap();
       std::uint64_t len = 0;
-      for (int b = 7; b >= 0; --b) len = len << 8 | static_cast<unsigned char>(out[j + 1 + static_cast<std::size_t>(b)]);
+      for (int b = 7; b >= 0; --b)
+        len = len << 8 | static_cast<unsigned char>(out[j + 1 + static_cast<std::size_t>(b)]);
       if (j + 9 + len + 1 > out.size() || out[j + 9 + len] != '\n') __builtin_trap();
       entry.emplace_back(std::move(name), out.substr(j + 9, len));
       i = j + 9 + len + 1;

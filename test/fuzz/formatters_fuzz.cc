@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "jot/formatter.h"
 #include "fuzz_record.h"
+#include "jot/formatter.h"
 #include "support/logfmt_parse.h"
 
 namespace {

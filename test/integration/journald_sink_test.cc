@@ -49,7 +49,8 @@ class journal {
   bool start() {
     log_ = jot::test::temp_path("journald.log");
     proc_ = jot::test::daemon_process({binary, ns_}, log_);
-    return jot::test::wait_until([&] { return proc_.running() && std::filesystem::exists(socket()); });
+    return jot::test::wait_until(
+        [&] { return proc_.running() && std::filesystem::exists(socket()); });
   }
   void stop() { proc_.stop(); }
   std::string socket() const { return run_dir() + "/socket"; }
@@ -58,8 +59,8 @@ class journal {
   // Entries whose SYSLOG_IDENTIFIER is `id`, as journalctl gives them.
   std::vector<json> entries(const std::string& id) const {
     std::vector<json> out;
-    const std::string cmd = "journalctl --namespace=" + ns_ + " --all -o json SYSLOG_IDENTIFIER=" +
-                            id + " 2>/dev/null";
+    const std::string cmd =
+        "journalctl --namespace=" + ns_ + " --all -o json SYSLOG_IDENTIFIER=" + id + " 2>/dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return out;
     std::string all;
@@ -78,10 +79,12 @@ class journal {
   }
 
   bool wait_for(const std::string& id, std::size_t n) {
-    return jot::test::wait_until([&] {
-      jot::flush();
-      return entries(id).size() >= n;
-    }, 20s);
+    return jot::test::wait_until(
+        [&] {
+          jot::flush();
+          return entries(id).size() >= n;
+        },
+        20s);
   }
 
  private:
@@ -125,7 +128,8 @@ class journald_sink_test : public ::testing::Test {
 TEST_F(journald_sink_test, every_record_arrives_once_with_its_fields) {
   journal j;
   ASSERT_TRUE(j.start()) << "systemd-journald did not start: " << j.output();
-  auto& log = jot::make_logger("billing", {jot::journald_sink({.path = j.socket(), .identifier = "jot-fields"})});
+  auto& log = jot::make_logger(
+      "billing", {jot::journald_sink({.path = j.socket(), .identifier = "jot-fields"})});
   constexpr int n = 200;
   const std::string nasty("line one\nline two\ttab \x01\xff end", 28);
   for (int i = 0; i < n; ++i) {
@@ -155,7 +159,8 @@ TEST_F(journald_sink_test, every_record_arrives_once_with_its_fields) {
 TEST_F(journald_sink_test, an_entry_too_large_for_a_datagram_arrives_whole) {
   journal j;
   ASSERT_TRUE(j.start()) << "systemd-journald did not start: " << j.output();
-  auto& log = jot::make_logger("large", {jot::journald_sink({.path = j.socket(), .identifier = "jot-large"})});
+  auto& log = jot::make_logger(
+      "large", {jot::journald_sink({.path = j.socket(), .identifier = "jot-large"})});
   std::string big(300 << 10, 'b');
   big[1000] = '\n';
   JOT_INFO(log, "large {size}", big.size(), jot::kv("blob", big));
@@ -179,7 +184,8 @@ TEST_F(journald_sink_test, records_logged_before_the_journal_is_up_arrive_once_i
   ASSERT_TRUE(j.wait_for("jot-early", 10));
   const std::vector<json> got = j.entries("jot-early");
   ASSERT_EQ(got.size(), 10U);
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(text(got[static_cast<std::size_t>(i)]["I"]), std::to_string(i));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(text(got[static_cast<std::size_t>(i)]["I"]), std::to_string(i));
   bool reported = false;
   for (const auto& m : errors.snapshot()) {
     if (m.find("reachable again") != std::string::npos) reported = true;

@@ -54,7 +54,8 @@ class syslog_outage : public ::testing::Test {
 std::vector<int> numbers(const std::vector<received>& rs, const std::string& prefix) {
   std::vector<int> out;
   for (const auto& r : rs) {
-    if (r.msg.starts_with(prefix)) out.push_back(std::stoi(r.fields["jot@32473"]["i"].get<std::string>()));
+    if (r.msg.starts_with(prefix))
+      out.push_back(std::stoi(r.fields["jot@32473"]["i"].get<std::string>()));
   }
   return out;
 }
@@ -126,7 +127,8 @@ TEST_F(syslog_outage, with_no_collector_the_other_sinks_get_every_record) {
   const std::string path = jot::test::temp_path("other.log");
   jot::syslog_options o = tcp(jot::test::free_port(SOCK_STREAM));  // nothing listens
   auto& log = jot::make_logger(
-      "nobody", {jot::syslog_sink(o), jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
+      "nobody",
+      {jot::syslog_sink(o), jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
   constexpr int n = 20000;
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) JOT_INFO(log, "r {}", i);
@@ -135,7 +137,8 @@ TEST_F(syslog_outage, with_no_collector_the_other_sinks_get_every_record) {
   const auto t2 = std::chrono::steady_clock::now();
   const std::vector<std::string> lines = jot::test::read_lines(path);
   ASSERT_EQ(lines.size(), std::size_t{n});
-  for (int i = 0; i < n; ++i) EXPECT_EQ(lines[static_cast<std::size_t>(i)], "r " + std::to_string(i));
+  for (int i = 0; i < n; ++i)
+    EXPECT_EQ(lines[static_cast<std::size_t>(i)], "r " + std::to_string(i));
   EXPECT_TRUE(handler_saw("cannot connect"));
   std::printf("collector down: %d records logged in %.1f ms, flushed in %.1f ms\n", n,
               std::chrono::duration<double, std::milli>(t1 - t0).count(),
@@ -174,7 +177,8 @@ TEST_F(syslog_outage, a_collector_that_takes_nothing_makes_the_sink_drop_and_cou
   EXPECT_EQ(static_cast<long>(got.size() - 1) + lost_reported(c), n);
 }
 
-TEST_F(syslog_outage, a_collector_that_takes_nothing_holds_the_writer_when_asked_and_loses_nothing) {
+TEST_F(syslog_outage,
+       a_collector_that_takes_nothing_holds_the_writer_when_asked_and_loses_nothing) {
   rsyslog c;
   ASSERT_TRUE(c.start()) << c.log();
   jot::syslog_options o = tcp(c.tcp_port);

@@ -50,11 +50,11 @@ log {{ source(s); destination(d); }};
                                                                 dir_, port_));
     const std::string lib = root + "/usr/lib/syslog-ng";
     ::setenv("LD_LIBRARY_PATH", lib.c_str(), 1);  // its own libraries, for the child
-    proc_ = jot::test::daemon_process(
-        {root + "/usr/sbin/syslog-ng", "-F", "-f", dir_ + "/syslog-ng.conf",
-         "--module-path=" + lib + "/3.38", "-R", dir_ + "/persist", "-p", dir_ + "/pid", "-c",
-         dir_ + "/ctl"},
-        dir_ + "/syslog-ng.log");
+    proc_ =
+        jot::test::daemon_process({root + "/usr/sbin/syslog-ng", "-F", "-f",
+                                   dir_ + "/syslog-ng.conf", "--module-path=" + lib + "/3.38", "-R",
+                                   dir_ + "/persist", "-p", dir_ + "/pid", "-c", dir_ + "/ctl"},
+                                  dir_ + "/syslog-ng.log");
     ::unsetenv("LD_LIBRARY_PATH");
     bool exited = false;
     const bool up = jot::test::wait_until([&] {
@@ -130,7 +130,8 @@ std::string as_syslog_ng_keeps(const std::string& s) {
 TEST_F(syslog_ng, nasty_bytes_arrive_as_valid_utf8_and_intact_otherwise) {
   std::vector<std::string> inputs;
   for (const char* d : {"escape", "json_escape", "logfmt_escape"}) {
-    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(JOT_FUZZ_CORPUS_DIR) / d)) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::filesystem::path(JOT_FUZZ_CORPUS_DIR) / d)) {
       inputs.push_back(jot::test::read_file(e.path().string()));
     }
   }

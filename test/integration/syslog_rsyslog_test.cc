@@ -64,9 +64,10 @@ void send_and_check(const jot::syslog_options& o, const std::string& name, int n
   auto& log = jot::make_logger(name, {jot::syslog_sink(o)});
   for (int i = 0; i < n; ++i) JOT_INFO(log, "record {i}", i, jot::kv("tag", "a \"b\" ]c"));
   jot::flush();
-  ASSERT_TRUE(collector->wait_for(
-      [&](const std::vector<received>&) { return collector->records_of(name).size() >= std::size_t(n); }))
-      << collector->records_of(name).size() << " of " << n << " arrived";
+  ASSERT_TRUE(collector->wait_for([&](const std::vector<received>&) {
+    return collector->records_of(name).size() >= std::size_t(n);
+  })) << collector->records_of(name).size()
+      << " of " << n << " arrived";
   const std::vector<received> got = collector->records_of(name);
   ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
   std::vector<int> seen(static_cast<std::size_t>(n), 0);
@@ -214,9 +215,8 @@ TEST_F(syslog_rsyslog, a_record_longer_than_the_limit_arrives_as_one_shortened_m
   JOT_INFO(log, "{big}", std::string(20000, 'x'));
   JOT_INFO(log, "after");
   jot::flush();
-  ASSERT_TRUE(collector->wait_for([](const std::vector<received>&) {
-    return collector->records_of("long").size() >= 2;
-  }));
+  ASSERT_TRUE(collector->wait_for(
+      [](const std::vector<received>&) { return collector->records_of("long").size() >= 2; }));
   const std::vector<received> got = collector->records_of("long");
   ASSERT_EQ(got.size(), 2U);
   EXPECT_TRUE(got[0].msg.ends_with("[truncated]"));

@@ -57,8 +57,9 @@ rsyslog::rsyslog(bool with_tls) : with_tls_(with_tls) {
   }
   // Control characters are kept as they are (rsyslog escapes them by
   // default); the message size limit is rsyslog's default, 8k.
-  write_file(dir + "/rsyslog.conf",
-             fmt::format(R"(global(workDirectory="{0}" parser.escapeControlCharactersOnReceive="off")
+  write_file(
+      dir + "/rsyslog.conf",
+      fmt::format(R"(global(workDirectory="{0}" parser.escapeControlCharactersOnReceive="off")
 module(load="imtcp")
 module(load="imudp")
 module(load="imuxsock" SysSock.Use="off")
@@ -81,14 +82,14 @@ template(name="jot_json" type="list" option.jsonf="on") {{
 action(type="mmpstrucdata")
 action(type="omfile" file="{0}/out.jsonl" template="jot_json")
 )",
-                         dir, tcp_port, udp_port, tls_input));
+                  dir, tcp_port, udp_port, tls_input));
 }
 
 bool rsyslog::start() {
   if (with_tls_ && ::access(ca_file.c_str(), R_OK) != 0 && !make_certificates(dir)) return false;
-  proc_ = daemon_process({find_program("rsyslogd"), "-n", "-f", dir + "/rsyslog.conf", "-i",
-                          dir + "/rsyslogd.pid"},
-                         dir + "/rsyslogd.log");
+  proc_ = daemon_process(
+      {find_program("rsyslogd"), "-n", "-f", dir + "/rsyslog.conf", "-i", dir + "/rsyslogd.pid"},
+      dir + "/rsyslogd.log");
   return wait_until([&] {
     return proc_.running() && tcp_listening(tcp_port) && (!with_tls_ || tcp_listening(tls_port)) &&
            ::access(unix_path.c_str(), F_OK) == 0;

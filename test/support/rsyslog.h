@@ -51,7 +51,7 @@ class rsyslog {
   int tcp_port = 0;
   int udp_port = 0;
   int tls_port = 0;
-  std::string unix_path;  // RFC 5424 parser
+  std::string unix_path;         // RFC 5424 parser
   std::string unix_legacy_path;  // the parser syslog(3) lines need
   std::string ca_file;           // the CA that signed the TLS listener's certificate
 

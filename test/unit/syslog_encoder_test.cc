@@ -51,8 +51,8 @@ std::string encode(const jot::record_view& r, const syslog_encoding& e = enc(),
 }
 
 TEST(rfc5424, header_fields_and_message) {
-  EXPECT_EQ(encode(base()),
-            "<14>1 2026-11-22T07:26:06.123456Z web1 shop 777 orders - " + bom + "order 17 paid 9.50");
+  EXPECT_EQ(encode(base()), "<14>1 2026-11-22T07:26:06.123456Z web1 shop 777 orders - " + bom +
+                                "order 17 paid 9.50");
 }
 
 TEST(rfc5424, fields_are_structured_data_with_escapes) {
@@ -201,11 +201,15 @@ TEST(journal, a_value_with_a_newline_is_length_prefixed) {
 }
 
 TEST(journal, names_are_made_valid) {
-  const std::pair<std::string, std::string> cases[] = {
-      {"order.id", "ORDER_ID"},    {"_secret", "F__SECRET"},   {"9lives", "F_9LIVES"},
-      {"", "F_"},                  {"message", "F_MESSAGE"},   {"tid", "F_TID"},
-      {"caf\xC3\xA9", "CAF__"},     {std::string(80, 'x'), std::string(64, 'X')},
-      {"-x", "F__X"}};
+  const std::pair<std::string, std::string> cases[] = {{"order.id", "ORDER_ID"},
+                                                       {"_secret", "F__SECRET"},
+                                                       {"9lives", "F_9LIVES"},
+                                                       {"", "F_"},
+                                                       {"message", "F_MESSAGE"},
+                                                       {"tid", "F_TID"},
+                                                       {"caf\xC3\xA9", "CAF__"},
+                                                       {std::string(80, 'x'), std::string(64, 'X')},
+                                                       {"-x", "F__X"}};
   for (const auto& [key, name] : cases) {
     std::string out;
     jot::detail::append_journal_name(out, key);

@@ -60,8 +60,9 @@ int open_socket(const endpoint& ep, int type) noexcept {
 short wait_fd(int fd, short events, std::int64_t deadline_ns) noexcept {
   for (;;) {
     const std::int64_t left = deadline_ns - monotonic_ns();
-    const int ms = left <= 0 ? 0 : static_cast<int>(std::min<std::int64_t>(
-                                       (left + 999'999) / 1'000'000, 60'000));
+    const int ms =
+        left <= 0 ? 0
+                  : static_cast<int>(std::min<std::int64_t>((left + 999'999) / 1'000'000, 60'000));
     pollfd p{fd, events, 0};
     const int rc = ::poll(&p, 1, ms);
     if (rc > 0) return p.revents;

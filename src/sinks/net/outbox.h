@@ -48,11 +48,11 @@ class outbox {
   void compact();
 
   std::size_t capacity_;
-  std::string buf_;                   // messages; the first one starts at head_
-  std::size_t head_ = 0;              // where the first message starts in buf_
-  std::size_t front_sent_ = 0;        // bytes of the first message already sent
-  std::deque<std::uint32_t> sizes_;   // each message's size
-  std::size_t bytes_ = 0;             // bytes of all waiting messages
+  std::string buf_;                  // messages; the first one starts at head_
+  std::size_t head_ = 0;             // where the first message starts in buf_
+  std::size_t front_sent_ = 0;       // bytes of the first message already sent
+  std::deque<std::uint32_t> sizes_;  // each message's size
+  std::size_t bytes_ = 0;            // bytes of all waiting messages
   std::uint64_t lost_ = 0;
 };
 

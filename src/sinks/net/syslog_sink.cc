@@ -80,8 +80,8 @@ class syslog_sink_impl final : public sink {
     pump(detail::monotonic_ns() + ns_of(opts_.flush_timeout), false);
     if (const std::uint64_t n = fmt_->take_shortened(); n != 0) {
       report_error(fmt::format("syslog {}: {} record{} longer than {} bytes shortened (marked {})",
-                               link_.peer().text, n, n == 1 ? " was" : "s were",
-                               fmt_->max_bytes(), detail::syslog_cut_marker));
+                               link_.peer().text, n, n == 1 ? " was" : "s were", fmt_->max_bytes(),
+                               detail::syslog_cut_marker));
     }
   }
 
@@ -136,9 +136,10 @@ class syslog_sink_impl final : public sink {
         case detail::link::sent::later:
           return;
         case detail::link::sent::too_big:
-          report_error(fmt::format("syslog {}: a message of {} bytes was refused ({}) and is lost; "
-                                   "set a smaller max_message_bytes",
-                                   link_.peer().text, box_.front().size(), link_.error()));
+          report_error(
+              fmt::format("syslog {}: a message of {} bytes was refused ({}) and is lost; "
+                          "set a smaller max_message_bytes",
+                          link_.peer().text, box_.front().size(), link_.error()));
           box_.pop();
           break;
         case detail::link::sent::failed:
@@ -177,10 +178,10 @@ class syslog_sink_impl final : public sink {
   // handler and, at the place of the gap, to the collector.
   void report_loss() {
     const std::uint64_t lost = box_.take_lost();
-    const std::string text =
-        fmt::format("{} record{} lost while the collector was unreachable or slower than the "
-                    "records came (buffer of {} bytes full)",
-                    lost, lost == 1 ? "" : "s", box_.capacity());
+    const std::string text = fmt::format(
+        "{} record{} lost while the collector was unreachable or slower than the "
+        "records came (buffer of {} bytes full)",
+        lost, lost == 1 ? "" : "s", box_.capacity());
     report_error(fmt::format("syslog {}: {}", link_.peer().text, text));
     record_view r;
     r.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -209,14 +210,16 @@ class syslog_sink_impl final : public sink {
     if (!down_reported_ || unacked != 0) {
       std::string msg = fmt::format("syslog {}: {}: {}", link_.peer().text, what, link_.error());
       if (unacked != 0) {
-        msg += fmt::format("; {} bytes already handed to the system had not been acknowledged "
-                           "by the collector and may be lost",
-                           unacked);
+        msg += fmt::format(
+            "; {} bytes already handed to the system had not been acknowledged "
+            "by the collector and may be lost",
+            unacked);
       }
       if (!down_reported_) {
-        msg += fmt::format("; records are kept (up to {} bytes) and reconnection is tried with "
-                           "backoff",
-                           box_.capacity());
+        msg += fmt::format(
+            "; records are kept (up to {} bytes) and reconnection is tried with "
+            "backoff",
+            box_.capacity());
         down_since_ns_ = now;
       }
       report_error(msg);
@@ -262,15 +265,17 @@ std::shared_ptr<sink> syslog_sink(syslog_options o) {
               (o.format == syslog_format::automatic && o.transport == syslog_transport::unix_socket)
           ? detail::syslog_style::rfc3164
           : detail::syslog_style::rfc5424;
-  detail::endpoint ep =
-      o.transport == syslog_transport::unix_socket
-          ? detail::unix_endpoint(o.path)
-          : detail::inet_endpoint(o.host, o.port, tls ? "tls" : udp ? "udp" : "tcp");
+  detail::endpoint ep = o.transport == syslog_transport::unix_socket
+                            ? detail::unix_endpoint(o.path)
+                            : detail::inet_endpoint(o.host, o.port,
+                                                    tls   ? "tls"
+                                                    : udp ? "udp"
+                                                          : "tcp");
   std::unique_ptr<detail::tls_session> session;
   if (tls) {
-    session = std::make_unique<detail::tls_session>(detail::tls_settings{
-        o.tls_ca_file, o.tls_cert_file, o.tls_key_file,
-        o.tls_server_name.empty() ? o.host : o.tls_server_name, o.tls_verify});
+    session = std::make_unique<detail::tls_session>(
+        detail::tls_settings{o.tls_ca_file, o.tls_cert_file, o.tls_key_file,
+                             o.tls_server_name.empty() ? o.host : o.tls_server_name, o.tls_verify});
   }
   auto f = std::make_shared<detail::syslog_formatter>(style, o.facility, o.hostname, o.app_name,
                                                       o.sd_id, o.max_message_bytes);

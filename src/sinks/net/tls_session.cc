@@ -40,15 +40,15 @@ tls_session::tls_session(const tls_settings& s)
   if (impl_->ctx == nullptr) throw config_error("syslog_sink: TLS: " + openssl_errors());
   SSL_CTX_set_min_proto_version(impl_->ctx, TLS1_2_VERSION);
   SSL_CTX_set_mode(impl_->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  const bool loaded = s.ca_file.empty()
-                          ? SSL_CTX_set_default_verify_paths(impl_->ctx) == 1
-                          : SSL_CTX_load_verify_locations(impl_->ctx, s.ca_file.c_str(), nullptr) == 1;
+  const bool loaded = s.ca_file.empty() ? SSL_CTX_set_default_verify_paths(impl_->ctx) == 1
+                                        : SSL_CTX_load_verify_locations(
+                                              impl_->ctx, s.ca_file.c_str(), nullptr) == 1;
   std::string problem;
   if (!loaded) problem = fmt::format("cannot load CA '{}': {}", s.ca_file, openssl_errors());
   if (problem.empty() && !s.cert_file.empty()) {
     if (SSL_CTX_use_certificate_chain_file(impl_->ctx, s.cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(impl_->ctx, s.key_file.empty() ? s.cert_file.c_str()
-                                                                   : s.key_file.c_str(),
+        SSL_CTX_use_PrivateKey_file(impl_->ctx,
+                                    s.key_file.empty() ? s.cert_file.c_str() : s.key_file.c_str(),
                                     SSL_FILETYPE_PEM) != 1) {
       problem = fmt::format("cannot load certificate '{}': {}", s.cert_file, openssl_errors());
     }

@@ -10,8 +10,8 @@
 namespace jot::detail {
 
 struct tls_settings {
-  std::string ca_file;      // empty: the system's default trust store
-  std::string cert_file;    // a client certificate, if the collector asks for one
+  std::string ca_file;    // empty: the system's default trust store
+  std::string cert_file;  // a client certificate, if the collector asks for one
   std::string key_file;
   std::string server_name;  // checked against the certificate; sent as SNI
   bool verify = true;
