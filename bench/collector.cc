@@ -3,7 +3,10 @@
 // jot's syslog_sink (RFC 5424, octet counting, fields as structured data)
 // against spdlog's tcp_sink (a syslog-style line per record, newline
 // framed), async and sync, to the same rsyslog configuration, in one run.
-// Each contender gets a fresh rsyslogd and output file.
+// Each contender gets a fresh rsyslogd and output file. Then, with the
+// collector down: jot with a file sink and a syslog sink to a port nothing
+// listens on, against the file sink alone (records/s until the file has
+// them all), to show what an unreachable collector costs the rest.
 //
 //     jot_bench_collector [--records N] [--contender NAME]
 //
@@ -141,6 +144,36 @@ result run_jot(rsyslog& r, std::size_t n) {
   return res;
 }
 
+// The collector down: a syslog sink to a port nothing listens on, beside a
+// file sink (`with_syslog`), against the file sink alone. End to end is
+// until the file has every record.
+result run_jot_down(const std::string& dir, std::size_t n, bool with_syslog) {
+  std::vector<std::shared_ptr<jot::sink>> sinks = {
+      jot::file_sink(dir + "/file.log", {.format = jot::pattern_formatter("{message}")})};
+  if (with_syslog) {
+    jot::syslog_options o;
+    o.transport = jot::syslog_transport::tcp;
+    o.port = static_cast<std::uint16_t>(free_port());
+    sinks.push_back(jot::syslog_sink(o));
+  }
+  jot::options jo;
+  jo.error_handler = [](std::string_view) {};  // "cannot connect", expected here
+  jot::start(jo);
+  auto& log = jot::make_logger("bench", sinks);
+  result res;
+  const auto t0 = clock_type::now();
+  for (std::size_t i = 0; i < n; ++i) JOT_INFO(log, "order {id} paid {amount:.2f}", i, 9.5);
+  res.producer_s = std::chrono::duration<double>(clock_type::now() - t0).count();
+  jot::flush();
+  res.end_to_end_s = std::chrono::duration<double>(clock_type::now() - t0).count();
+  jot::shutdown();
+  std::ifstream in(dir + "/file.log", std::ios::binary);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  res.complete = lines == n;
+  return res;
+}
+
 #if JOT_BENCH_HAVE_SPDLOG
 result run_spdlog(rsyslog& r, std::size_t n, bool async) {
   spdlog::sinks::tcp_sink_config cfg("127.0.0.1", r.port());
@@ -180,7 +213,7 @@ int main(int argc, char** argv) {
     if (a == "--contender") only = argv[i + 1];
   }
   const char* tmp = std::getenv("TMPDIR");
-  std::vector<std::string> contenders = {"jot_async"};
+  std::vector<std::string> contenders = {"jot_async", "jot_file_only", "jot_file_and_down"};
 #if JOT_BENCH_HAVE_SPDLOG
   contenders.push_back("spdlog_async");
   contenders.push_back("spdlog_sync");
@@ -208,6 +241,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (name == "jot_async") res = run_jot(r, n);
+    if (name == "jot_file_only") res = run_jot_down(dir, n, false);
+    if (name == "jot_file_and_down") res = run_jot_down(dir, n, true);
 #if JOT_BENCH_HAVE_SPDLOG
     if (name == "spdlog_async") res = run_spdlog(r, n, true);
     if (name == "spdlog_sync") res = run_spdlog(r, n, false);
@@ -215,7 +250,7 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
   std::printf(
-      "collector_tcp %-13s records=%zu producer_s=%.3f end_to_end_s=%.3f records_per_s=%.0f%s\n",
+      "collector_tcp %-17s records=%zu producer_s=%.3f end_to_end_s=%.3f records_per_s=%.0f%s\n",
       name.c_str(), n, res.producer_s, res.end_to_end_s, static_cast<double>(n) / res.end_to_end_s,
       res.complete ? "" : " INCOMPLETE");
   return res.complete ? 0 : 1;
