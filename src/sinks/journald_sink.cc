@@ -41,16 +41,17 @@ enum class result { sent, later, failed };
 
 class journald_sink_impl final : public sink {
  public:
-  journald_sink_impl(const journald_options& o, detail::endpoint ep)
+  journald_sink_impl(journald_options o, detail::endpoint ep)
       : sink(std::make_shared<detail::journal_formatter>(
             o.identifier.empty() ? std::string(program_invocation_short_name) : o.identifier)),
-        opts_(o),
+        opts_(std::move(o)),
         ep_(std::move(ep)),
-        box_(o.buffer_bytes),
-        backoff_ns_(ns_of(o.reconnect_min)) {
+        box_(opts_.buffer_bytes),
+        backoff_ns_(ns_of(opts_.reconnect_min)) {
     fd_ = detail::open_socket(ep_, SOCK_DGRAM);
-    if (fd_ < 0)
+    if (fd_ < 0) {
       throw config_error("journald_sink: cannot create a socket: " + detail::error_text(errno));
+    }
     // The journal's own clients ask for a large send buffer, so that most
     // entries go as one datagram.
     const int size = 8 << 20;
@@ -58,7 +59,11 @@ class journald_sink_impl final : public sink {
   }
 
   ~journald_sink_impl() override {
-    pump();
+    try {
+      pump();
+    } catch (...) {
+      // a report that could not be formatted: nothing more to do
+    }
     ::close(fd_);
   }
 
@@ -182,7 +187,7 @@ class journald_sink_impl final : public sink {
 std::shared_ptr<sink> journald_sink(journald_options options) {
   detail::endpoint ep = detail::unix_endpoint(options.path);
   ep.text = options.path;
-  return std::make_shared<journald_sink_impl>(options, std::move(ep));
+  return std::make_shared<journald_sink_impl>(std::move(options), std::move(ep));
 }
 
 }  // namespace jot

@@ -56,7 +56,11 @@ class syslog_sink_impl final : public sink {
   }
 
   ~syslog_sink_impl() override {
-    pump(detail::monotonic_ns() + ns_of(opts_.flush_timeout), false);
+    try {
+      pump(detail::monotonic_ns() + ns_of(opts_.flush_timeout), false);
+    } catch (...) {
+      // a report that could not be formatted: nothing more to do
+    }
     link_.close();
   }
 
