@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -74,6 +75,8 @@ daemon_process::daemon_process(std::vector<std::string> argv, std::string log_pa
       ::dup2(log_fd, 2);
     }
     ::setpgid(0, 0);
+    // Ends with the test, even one that crashes.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::execv(args[0], args.data());
     ::_exit(127);
   }
