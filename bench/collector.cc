@@ -148,6 +148,9 @@ result run_jot(rsyslog& r, std::size_t n) {
 // file sink (`with_syslog`), against the file sink alone. End to end is
 // until the file has every record.
 result run_jot_down(const std::string& dir, std::size_t n, bool with_syslog) {
+  jot::options jo;
+  jo.error_handler = [](std::string_view) {};  // "cannot connect", expected here
+  jot::start(jo);
   std::vector<std::shared_ptr<jot::sink>> sinks = {
       jot::file_sink(dir + "/file.log", {.format = jot::pattern_formatter("{message}")})};
   if (with_syslog) {
@@ -156,9 +159,6 @@ result run_jot_down(const std::string& dir, std::size_t n, bool with_syslog) {
     o.port = static_cast<std::uint16_t>(free_port());
     sinks.push_back(jot::syslog_sink(o));
   }
-  jot::options jo;
-  jo.error_handler = [](std::string_view) {};  // "cannot connect", expected here
-  jot::start(jo);
   auto& log = jot::make_logger("bench", sinks);
   result res;
   const auto t0 = clock_type::now();

@@ -33,9 +33,15 @@ void append_utf8(std::string& out, std::string_view s, bool sd) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
+    // A run of ASCII that goes as it is, in one append.
+    std::size_t j = i;
+    while (j < n && p[j] < 0x80 && !(sd && (p[j] == '"' || p[j] == '\\' || p[j] == ']'))) ++j;
+    out.append(s.data() + i, j - i);
+    i = j;
+    if (i == n) break;
     const unsigned char c = p[i];
     if (c < 0x80) {
-      if (sd && (c == '"' || c == '\\' || c == ']')) out.push_back('\\');
+      out.push_back('\\');
       out.push_back(static_cast<char>(c));
       ++i;
       continue;
@@ -150,6 +156,37 @@ bool append_sd(std::string& out, const sd_element* els, std::size_t count, std::
   return all;
 }
 
+// The structured data, straight into `out`: the usual case, where the
+// whole message fits.
+void append_sd_direct(std::string& out, const record_view& r, std::string_view sd_id) {
+  thread_local std::string scratch;
+  const std::size_t at = out.size();
+  for (int pass = 0; pass < 2; ++pass) {
+    bool open = false;
+    for (const field& f : r.fields) {
+      if (is_trace_key(f.key) != (pass == 1)) continue;
+      if (!open) {
+        out.push_back('[');
+        append_sd_name(out, pass == 0 ? sd_id : otel_id);
+        open = true;
+      }
+      out.push_back(' ');
+      append_sd_name(out, f.key);
+      out.append("=\"");
+      if (f.val->type == value_type::string) {
+        append_sd_value(out, f.val->text);
+      } else {
+        scratch.clear();
+        append_value_text(scratch, *f.val);
+        append_sd_value(out, scratch);
+      }
+      out.push_back('"');
+    }
+    if (open) out.push_back(']');
+  }
+  if (out.size() == at) out.push_back('-');
+}
+
 bool encode_5424(std::string& out, const record_view& r, const syslog_encoding& e,
                  std::uint32_t pid) {
   const std::size_t start = out.size();
@@ -167,26 +204,24 @@ bool encode_5424(std::string& out, const record_view& r, const syslog_encoding& 
   out.push_back(' ');
   const std::size_t header = out.size() - start;
 
+  const std::size_t max = std::max(e.max_bytes, min_syslog_bytes);
+  append_sd_direct(out, r, e.sd_id);
+  if (!r.message.empty()) {
+    out.push_back(' ');
+    out.append(bom);
+    append_valid_utf8(out, r.message);
+  }
+  if (out.size() - start <= max) return false;
+
+  out.resize(start + header);
   sd_element els[2] = {{e.sd_id, {}}, {otel_id, {}}};
   std::string scratch;
   for (const field& f : r.fields) add_param(els[is_trace_key(f.key) ? 1 : 0], f, scratch);
-  std::size_t sd_size = 0;
-  for (const sd_element& el : els) {
-    if (el.params.empty()) continue;
-    sd_size += 2 + el.id.size();
-    for (const std::string& p : el.params) sd_size += p.size();
-  }
   std::string msg;
   if (!r.message.empty()) {
     msg.append(" ");
     msg.append(bom);
     append_valid_utf8(msg, r.message);
-  }
-  const std::size_t max = std::max(e.max_bytes, min_syslog_bytes);
-  if (header + std::max<std::size_t>(sd_size, 1) + msg.size() <= max) {
-    append_sd(out, els, 2, SIZE_MAX);
-    out.append(msg);
-    return false;
   }
   // Too long: the structured data keeps what fits in the room left after a
   // short start of the message, and the message is cut to what remains.

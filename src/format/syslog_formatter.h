@@ -3,6 +3,7 @@
 // records it had to shorten, for the sink to report.
 #pragma once
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,20 @@
 #include "jot/formatter.h"
 
 namespace jot::detail {
+
+// getpid() without a system call per record: cached, and forgotten in a
+// child after fork() (syslog_sink() registers forget_pid with
+// pthread_atfork before any formatter exists).
+inline std::atomic<std::uint32_t> cached_pid{0};
+inline void forget_pid() noexcept { cached_pid.store(0, std::memory_order_relaxed); }
+inline std::uint32_t current_pid() noexcept {
+  std::uint32_t pid = cached_pid.load(std::memory_order_relaxed);
+  if (pid == 0) {
+    pid = static_cast<std::uint32_t>(::getpid());
+    cached_pid.store(pid, std::memory_order_relaxed);
+  }
+  return pid;
+}
 
 class syslog_formatter final : public formatter {
  public:
@@ -28,7 +43,7 @@ class syslog_formatter final : public formatter {
   }
 
   void format(const record_view& rec, std::string& out) override {
-    if (encode_syslog(out, rec, enc_, static_cast<std::uint32_t>(::getpid()))) {
+    if (encode_syslog(out, rec, enc_, current_pid())) {
       shortened_.fetch_add(1, std::memory_order_relaxed);
     }
   }

@@ -39,19 +39,19 @@ link::progress link::connect(std::int64_t deadline_ns, std::int64_t give_up_ns) 
     } else if (errno == EINPROGRESS) {
       state_ = state::connecting;
     } else {
-      return fail("cannot connect: " + error_text(errno));
+      return fail(error_text(errno));
     }
     if (state_ == state::handshaking && !tls_->attach(fd_)) return fail("TLS: " + tls_->error());
   }
   if (state_ == state::connecting) {
     const short ev = wait_fd(fd_, POLLOUT, std::min(deadline_ns, give_up_ns));
     if (ev == 0) {
-      return monotonic_ns() >= give_up_ns ? fail("cannot connect: timed out") : progress::pending;
+      return monotonic_ns() >= give_up_ns ? fail("timed out") : progress::pending;
     }
     int err = 0;
     socklen_t len = sizeof err;
     if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-    if (err != 0) return fail("cannot connect: " + error_text(err));
+    if (err != 0) return fail(error_text(err));
     state_ = tls_ ? state::handshaking : state::up;
     if (tls_ && !tls_->attach(fd_)) return fail("TLS: " + tls_->error());
   }
@@ -132,7 +132,9 @@ bool link::alive() {
 
 std::size_t link::close() noexcept {
   if (fd_ < 0) return 0;
-  const std::size_t unacked = stream_ ? unacknowledged_bytes(fd_) : 0;
+  // Only a connection that was up has sent anything (a pending connect
+  // counts its SYN).
+  const std::size_t unacked = stream_ && state_ == state::up ? unacknowledged_bytes(fd_) : 0;
   unacked_ = unacked;
   if (tls_) tls_->detach();
   ::close(fd_);

@@ -248,6 +248,8 @@ class syslog_sink_impl final : public sink {
 }  // namespace
 
 std::shared_ptr<sink> syslog_sink(syslog_options o) {
+  static const int fork_handler = ::pthread_atfork(nullptr, nullptr, detail::forget_pid);
+  (void)fork_handler;
   const bool tls = o.transport == syslog_transport::tls;
   const bool udp = o.transport == syslog_transport::udp;
   if (o.port == 0) o.port = tls ? 6514 : 514;
