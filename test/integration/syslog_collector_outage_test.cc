@@ -173,7 +173,9 @@ TEST_F(syslog_outage, a_collector_that_takes_nothing_makes_the_sink_drop_and_cou
   })) << "no loss report reached the collector";
   const std::vector<int> got = numbers(c.records_of("slow_drop"), "slow ");
   ASSERT_GT(got.size(), 1U);
-  for (std::size_t k = 1; k < got.size(); ++k) EXPECT_EQ(got[k], static_cast<int>(k - 1));
+  // In order, each once (the collector may take a little now and then, so
+  // there can be more than one gap), and every one missing is counted.
+  for (std::size_t k = 2; k < got.size(); ++k) EXPECT_LT(got[k - 1], got[k]);
   EXPECT_EQ(static_cast<long>(got.size() - 1) + lost_reported(c), n);
 }
 

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -153,11 +152,15 @@ class syslog_sink_impl final : public sink {
     }
   }
 
-  // when_full::wait: sends until `n` more bytes fit, or the collector has
+  // when_full::wait: sends until `n` more bytes fit (and half the buffer is
+  // free), or the collector has
   // taken nothing for stall_timeout (the link is then dropped).
   void wait_for_room(std::size_t n) {
     std::int64_t progress_at = detail::monotonic_ns();
-    while (!box_.fits(n) && link_.up()) {
+    // Until half the buffer is free (or `n` fits, if more): waiting for
+    // each record's room alone would send in slivers.
+    const std::size_t want = std::max(n, box_.capacity() / 2);
+    while (box_.bytes() + want > box_.capacity() && link_.up()) {
       const std::size_t before = box_.bytes();
       pump(detail::monotonic_ns() + ns_of(std::chrono::milliseconds(50)), false);
       const std::int64_t now = detail::monotonic_ns();
@@ -195,10 +198,7 @@ class syslog_sink_impl final : public sink {
     r.logger_name = "jot";
     r.message = text;
     std::string line;
-    {
-      const std::lock_guard<std::mutex> lk(fmt_->format_mutex());
-      fmt_->format(r, line);
-    }
+    detail::encode_syslog(line, r, fmt_->encoding(), detail::current_pid());
     char frame[24];
     std::size_t frame_len = 0;
     if (link_.stream()) {

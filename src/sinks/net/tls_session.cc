@@ -1,5 +1,6 @@
 #include "sinks/net/tls_session.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -36,6 +37,12 @@ struct tls_session::impl {
 
 tls_session::tls_session(const tls_settings& s)
     : impl_(std::make_unique<impl>()), server_name_(s.server_name), verify_(s.verify) {
+  // OpenSSL frees its state in an atexit handler, which runs before jot's
+  // own (registered earlier, when the writer started): the writer's last
+  // flush at exit would then use a freed library. Ask it not to, if this
+  // is the first use of OpenSSL in the process (else the application's
+  // initialisation stands).
+  OPENSSL_init_ssl(OPENSSL_INIT_NO_ATEXIT, nullptr);
   impl_->ctx = SSL_CTX_new(TLS_client_method());
   if (impl_->ctx == nullptr) throw config_error("syslog_sink: TLS: " + openssl_errors());
   SSL_CTX_set_min_proto_version(impl_->ctx, TLS1_2_VERSION);
