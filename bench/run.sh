@@ -23,6 +23,8 @@
 #                          and the summary table of the README
 #   latest.*.png           hot-path percentiles and throughput (gnuplot)
 #   latest.meta.txt        machine, timer, commit, rounds
+#   latest.collector.txt   records/s to a real rsyslogd over TCP, end to end,
+#                          jot and spdlog's tcp_sink (one round)
 #   latest.txt             everything printed
 # bench/report.sh redoes latest.md and the plots from latest.csv.
 #
@@ -187,7 +189,7 @@ main() {
     echo "skipped (JOT_BENCH_SKIP_DEPS=1)"
   elif command -v dpkg >/dev/null 2>&1; then
     local missing=() pkg sudo=()
-    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev zlib1g-dev libspdlog-dev gnuplot-nox; do
+    for pkg in g++ cmake ninja-build libfmt-dev libboost-dev zlib1g-dev libspdlog-dev gnuplot-nox libssl-dev rsyslog; do
       if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
         missing+=("$pkg")
       fi
@@ -218,7 +220,7 @@ main() {
       -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCH=ON
     step "building jot_bench_suite"
     local t_build=$SECONDS
-    quiet cmake --build "$build_dir" --target jot_bench_suite
+    quiet cmake --build "$build_dir" --target jot_bench_suite jot_bench_collector
     echo " ($((SECONDS - t_build)) s)"
   fi
   [[ -x $suite ]] || { echo "run.sh: no driver at $suite" >&2; exit 1; }
@@ -324,6 +326,20 @@ main() {
     fi
   done
   rm -f "$row_csv" "$row_extra" "$ct_csv" "$log"
+
+  # --- collector: records/s to a real rsyslogd over TCP, one round --------------------
+  local collector=$build_dir/bench/jot_bench_collector
+  if [[ -x $collector ]] && { command -v rsyslogd || [[ -x /usr/sbin/rsyslogd ]]; } >/dev/null; then
+    step "collector_tcp, jot and spdlog's tcp_sink to rsyslogd, end to end: "; echo
+    if PATH=$PATH:/usr/sbin timeout -k 10 "$limit" "$collector" --records $((quick ? 50000 : 200000)) \
+      >"$results_dir/latest.collector.txt" 2>&1; then
+      sed 's/^/    /' "$results_dir/latest.collector.txt"
+    else
+      sed 's/^/    /' "$results_dir/latest.collector.txt"
+      echo "    FAILED"
+      failed+=("[collector_tcp]")
+    fi
+  fi
 
   median_rows "$header" "$runs_csv" "$csv"
   median_rows "$extra_header" "$extra_runs_csv" "$extra_csv"

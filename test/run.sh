@@ -77,6 +77,12 @@ readonly packages=(
   clang libclang-rt-14-dev clang-format clang-tidy
   # Rotating file sink: gzip of rotated files; the real logrotate in its tests.
   zlib1g-dev logrotate
+  # The collector sinks: TLS (OpenSSL), and the real collectors the tests
+  # start (rsyslog with its OpenSSL driver, systemd-journald, openssl for
+  # throwaway certificates, and syslog-ng's libraries; syslog-ng itself is
+  # unpacked below).
+  libssl-dev openssl rsyslog rsyslog-openssl systemd
+  libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0 libcap2
 )
 
 header "packages"
@@ -106,6 +112,22 @@ if command -v dpkg >/dev/null 2>&1; then
   fi
 else
   echo "run.sh: no dpkg; not checking packages (${packages[*]})" >&2
+fi
+
+# syslog-ng conflicts with rsyslog as an installed package (both are a
+# system-log-daemon), so its package is unpacked into build/syslog-ng, from
+# where test/integration/syslog_ng_test.cc runs it.
+syslog_ng_root=build/syslog-ng
+if [[ ! -x "$syslog_ng_root/usr/sbin/syslog-ng" ]] && command -v dpkg >/dev/null 2>&1; then
+  echo "unpacking syslog-ng-core into $syslog_ng_root"
+  deb_dir="$(mktemp -d "${TMPDIR:-/tmp}/jot-syslog-ng.XXXXXX")"
+  if (cd "$deb_dir" && apt-get download syslog-ng-core >/dev/null 2>&1) &&
+    mkdir -p "$syslog_ng_root" && dpkg -x "$deb_dir"/syslog-ng-core_*.deb "$syslog_ng_root"; then
+    echo "syslog-ng unpacked"
+  else
+    echo "run.sh: could not download syslog-ng-core; its test will skip" >&2
+  fi
+  rm -rf "$deb_dir"
 fi
 
 # --- 2. Passes ---------------------------------------------------------------
@@ -147,7 +169,7 @@ run_lint() {
     return
   fi
   local tidy_log="$log_dir/clang-tidy.log" tidy_rc=0
-  printf '%s\n' src/*.cc src/*/*.cc |
+  printf '%s\n' src/*.cc src/*/*.cc src/*/*/*.cc |
     xargs -P "$jobs" -n 4 clang-tidy -p build/release --quiet --warnings-as-errors='*' \
       >"$tidy_log" 2>&1 || tidy_rc=$?
   grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$' "$tidy_log" || true

@@ -8,6 +8,7 @@
 //     }  // everything is written at exit
 #pragma once
 
+#include "jot/collector.h"
 #include "jot/config.h"
 #include "jot/crash.h"
 #include "jot/field.h"
