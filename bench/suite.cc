@@ -243,8 +243,9 @@ class jot_delayed_sink final : public jot::sink {
 
 // jot_crash_handler: jot_async with the crash handler installed.
 // jot_backtrace: every record is below the logger's level and kept by the
-// flight recorder (which holds them all), and written by dump_backtrace()
-// at the end: what a kept record costs the caller.
+// flight recorder (room for 262,144, more than the hot path logs), and
+// written by dump_backtrace() at the end: what a kept record costs the
+// caller.
 enum class jot_extra { none, crash_handler, backtrace };
 // jot_rotating and jot_rotating_gzip: what the rotating sink does.
 enum class rotation { none, plain, gzip };
@@ -311,7 +312,7 @@ class jot_contender {
       if (extra == jot_extra::crash_handler) jot::install_crash_handler();
       if (extra == jot_extra::backtrace) {
         logger_->set_level(jot::level::warn);
-        logger_->enable_backtrace(std::size_t{1} << 22, jot::level::warn);
+        logger_->enable_backtrace(std::size_t{1} << 18, jot::level::warn);
       }
     }
     ~jot_contender() { jot::shutdown(); }
