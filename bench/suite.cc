@@ -279,664 +279,662 @@ std::int64_t count_lines_rotated(const std::string& path) {
 }
 
 class jot_contender {
-  class jot_contender {
-   public:
-    jot_contender(const setup& s, jot::delivery d, rotation rot = rotation::none,
-                  jot_extra extra = jot_extra::none)
-        : path_(s.path), rotation_(rot), extra_(extra) {
-      jot::options o;
-      o.writer_cpu = s.backend_cpu;
-      if (s.overload) {
-        o.ring_bytes = std::size_t{64} << 10;
-        o.ring_max_bytes = std::size_t{256} << 20;
-        o.on_full = *s.overload;
-        // In drop mode every drop is reported; the count is in jot::stats().
-        o.error_handler = [](std::string_view) {};
-      }
-      if (!jot::start(o)) fmt::print(stderr, "warning: jot was already running\n");
-      std::shared_ptr<jot::sink> sink;
-      if (s.write_delay_ticks != 0) {
-        sink = std::make_shared<jot_delayed_sink>(s.path, s.write_delay_ticks);
-      } else if (rot != rotation::none) {
-        jot::rotation_options ro;
-        ro.max_bytes = rotate_bytes;
-        if (rot == rotation::gzip) ro.compress = jot::compression::gzip;
-        sink = jot::rotating_file_sink(s.path, ro);
-      } else {
-        jot::file_options fo;
-        fo.truncate = true;
-        sink = jot::file_sink(s.path, fo);
-      }
-      logger_ = &jot::make_logger("bench", {sink}, jot::level::info);
-      logger_->set_delivery(d);
-      if (extra == jot_extra::crash_handler) jot::install_crash_handler();
-      if (extra == jot_extra::backtrace) {
-        logger_->set_level(jot::level::warn);
-        logger_->enable_backtrace(std::size_t{1} << 18, jot::level::warn);
-      }
+ public:
+  jot_contender(const setup& s, jot::delivery d, rotation rot = rotation::none,
+                jot_extra extra = jot_extra::none)
+      : path_(s.path), rotation_(rot), extra_(extra) {
+    jot::options o;
+    o.writer_cpu = s.backend_cpu;
+    if (s.overload) {
+      o.ring_bytes = std::size_t{64} << 10;
+      o.ring_max_bytes = std::size_t{256} << 20;
+      o.on_full = *s.overload;
+      // In drop mode every drop is reported; the count is in jot::stats().
+      o.error_handler = [](std::string_view) {};
     }
-    ~jot_contender() { jot::shutdown(); }
-    jot_contender(const jot_contender&) = delete;
-    jot_contender& operator=(const jot_contender&) = delete;
+    if (!jot::start(o)) fmt::print(stderr, "warning: jot was already running\n");
+    std::shared_ptr<jot::sink> sink;
+    if (s.write_delay_ticks != 0) {
+      sink = std::make_shared<jot_delayed_sink>(s.path, s.write_delay_ticks);
+    } else if (rot != rotation::none) {
+      jot::rotation_options ro;
+      ro.max_bytes = rotate_bytes;
+      if (rot == rotation::gzip) ro.compress = jot::compression::gzip;
+      sink = jot::rotating_file_sink(s.path, ro);
+    } else {
+      jot::file_options fo;
+      fo.truncate = true;
+      sink = jot::file_sink(s.path, fo);
+    }
+    logger_ = &jot::make_logger("bench", {sink}, jot::level::info);
+    logger_->set_delivery(d);
+    if (extra == jot_extra::crash_handler) jot::install_crash_handler();
+    if (extra == jot_extra::backtrace) {
+      logger_->set_level(jot::level::warn);
+      logger_->enable_backtrace(std::size_t{1} << 18, jot::level::warn);
+    }
+  }
+  ~jot_contender() { jot::shutdown(); }
+  jot_contender(const jot_contender&) = delete;
+  jot_contender& operator=(const jot_contender&) = delete;
 
-    void log(int i, double ms, std::string_view from) {
-      JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
-    }
-    void settle() { jot::flush(); }
-    void drain() {
-      if (extra_ == jot_extra::backtrace) jot::dump_backtrace();
-      jot::flush();
-      if (rotation_ != rotation::gzip) return;
-      // The compressions still running: wait until no rotated file is left
-      // uncompressed, and say how long that took.
-      const auto t0 = std::chrono::steady_clock::now();
-      const std::string dir = path_.substr(0, path_.rfind('/'));
-      const std::string base = path_.substr(path_.rfind('/') + 1);
-      for (bool pending = true; pending;) {
-        pending = false;
-        for (const auto& e : std::filesystem::directory_iterator(dir)) {
-          const std::string name = e.path().filename().string();
-          if (name.starts_with(base + ".") && !name.ends_with(".gz")) pending = true;
-        }
-        if (pending) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      }
-      compress_wait_s_ =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    }
-    std::string rotation_note() const {
-      if (rotation_ == rotation::none) return {};
-      std::size_t files = 0;
-      const std::string dir = path_.substr(0, path_.rfind('/'));
+  void log(int i, double ms, std::string_view from) {
+    JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
+  }
+  void settle() { jot::flush(); }
+  void drain() {
+    if (extra_ == jot_extra::backtrace) jot::dump_backtrace();
+    jot::flush();
+    if (rotation_ != rotation::gzip) return;
+    // The compressions still running: wait until no rotated file is left
+    // uncompressed, and say how long that took.
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string dir = path_.substr(0, path_.rfind('/'));
+    const std::string base = path_.substr(path_.rfind('/') + 1);
+    for (bool pending = true; pending;) {
+      pending = false;
       for (const auto& e : std::filesystem::directory_iterator(dir)) {
-        files += e.path().filename().string().starts_with(path_.substr(path_.rfind('/') + 1) + ".");
+        const std::string name = e.path().filename().string();
+        if (name.starts_with(base + ".") && !name.ends_with(".gz")) pending = true;
       }
-      std::string n = fmt::format("{} rotated files", files);
-      if (rotation_ == rotation::gzip) {
-        n += fmt::format(", compression finished {:.3f} s after the last write", compress_wait_s_);
-      }
-      return n;
+      if (pending) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    std::uint64_t dropped() const { return jot::stats().dropped; }
-    // How large a record is in the ring: what spdlog's overload queue is
-    // sized by.
-    std::string queue_note() const {
-      const jot::stats_snapshot st = jot::stats();
-      if (st.written == 0) return {};
-      return fmt::format("{:.1f} bytes a record in the ring",
-                         static_cast<double>(st.bytes) / static_cast<double>(st.written));
+    compress_wait_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  std::string rotation_note() const {
+    if (rotation_ == rotation::none) return {};
+    std::size_t files = 0;
+    const std::string dir = path_.substr(0, path_.rfind('/'));
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      files += e.path().filename().string().starts_with(path_.substr(path_.rfind('/') + 1) + ".");
     }
-
-   private:
-    jot::logger* logger_ = nullptr;
-    std::string path_;
-    rotation rotation_;
-    double compress_wait_s_ = 0;
-    jot_extra extra_;
-  };
-
-#if JOT_BENCH_HAVE_SPDLOG
-  // An spdlog sink writing through a delayed_file: the slow sink.
-  class spdlog_delayed_sink final : public spdlog::sinks::base_sink<std::mutex> {
-   public:
-    spdlog_delayed_sink(const std::string& path, std::uint64_t delay_ticks)
-        : file_(path, delay_ticks) {}
-
-   protected:
-    void sink_it_(const spdlog::details::log_msg& msg) override {
-      spdlog::memory_buf_t buf;
-      formatter_->format(msg, buf);
-      file_.write(std::string_view(buf.data(), buf.size()));
-    }
-    void flush_() override { file_.flush(); }
-
-   private:
-    delayed_file file_;
-  };
-
-  template <bool async>
-  class spdlog_contender {
-   public:
-    explicit spdlog_contender(const setup& s) {
-      std::shared_ptr<spdlog::sinks::sink> sink;
-      if (s.write_delay_ticks != 0) {
-        sink = std::make_shared<spdlog_delayed_sink>(s.path, s.write_delay_ticks);
-      } else {
-        // The same 64 KiB stdio buffer as jot's file sink and fmt_fwrite
-        // (glibc would give this FILE* 4 KiB). after_open runs before any
-        // write to the new FILE*, as setvbuf requires; the handler keeps the
-        // buffer alive until the sink, which closes the file, is gone.
-        spdlog::file_event_handlers handlers;
-        handlers.after_open = [buffer = stdio_buffer_](const spdlog::filename_t&, std::FILE* f) {
-          std::setvbuf(f, buffer->data(), _IOFBF, buffer->size());
-        };
-        sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(s.path, true, handlers);
-      }
-      if constexpr (async) {
-        const int cpu = s.backend_cpu;
-        slots_ = s.overload ? spdlog_overload_slots : spdlog_queue_slots;
-        spdlog::init_thread_pool(slots_, 1, [cpu] {
-          if (cpu >= 0) bench::pin_or_warn(cpu, "spdlog's worker thread");
-        });
-        const auto policy = s.overload == jot::backpressure::drop
-                                ? spdlog::async_overflow_policy::overrun_oldest
-                                : spdlog::async_overflow_policy::block;
-        logger_ =
-            std::make_shared<spdlog::async_logger>("bench", sink, spdlog::thread_pool(), policy);
-      } else {
-        logger_ = std::make_shared<spdlog::logger>("bench", sink);
-      }
-      logger_->set_pattern(spdlog_pattern, spdlog::pattern_time_type::utc);
-      logger_->set_level(spdlog::level::info);
-    }
-
-    void log(int i, double ms, std::string_view from) {
-      SPDLOG_LOGGER_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
-    }
-    void settle() {
-      logger_->flush();
-      if constexpr (async) {
-        // flush() only queues a request; an empty queue means the worker has
-        // taken everything (close enough between warm-up and measurement).
-        while (spdlog::thread_pool()->queue_size() != 0) {
-          std::this_thread::sleep_for(std::chrono::microseconds(100));
-        }
-      }
-    }
-    void drain() {
-      logger_->flush();
-      if constexpr (async) {
-        // Records are lost only when queued, so the count is final once the
-        // flush request (which may itself overrun one) is queued. Read it
-        // now: the pool goes next.
-        dropped_ = spdlog::thread_pool()->overrun_counter();
-        // Destroying the pool (the registry holds the only owning pointer)
-        // queues a stop after everything and joins the worker once it has
-        // written the rest, the queued flush included.
-        logger_.reset();
-        spdlog::shutdown();
-      }
-    }
-    std::uint64_t dropped() const { return dropped_; }
-    std::string queue_note() const {
-      return async ? fmt::format("a queue of {} slots", slots_) : std::string();
-    }
-
-   private:
-    std::shared_ptr<std::vector<char>> stdio_buffer_ =
-        std::make_shared<std::vector<char>>(stdio_buffer_bytes);
-    std::shared_ptr<spdlog::logger> logger_;
-    std::size_t slots_ = 0;
-    std::uint64_t dropped_ = 0;
-  };
-#endif
-
-  // The hand-written baseline: the line formatted by fmt on the caller, the
-  // date and time down to the second formatted once per second per thread
-  // (as jot's writer does), then fwrite.
-  class fmt_fwrite_contender {
-   public:
-    explicit fmt_fwrite_contender(const setup& s)
-        : file_(s.path, s.write_delay_ticks), locked_(s.threads > 1) {}
-
-    void log(int i, double ms, std::string_view from) {
-      thread_local line_state st;
-      st.buf.clear();
-      timespec ts{};
-      clock_gettime(CLOCK_REALTIME, &ts);
-      if (ts.tv_sec != st.cached_sec) {
-        st.cached_sec = ts.tv_sec;
-        std::tm tm{};
-        gmtime_r(&ts.tv_sec, &tm);
-        fmt::format_to_n(st.prefix, sizeof st.prefix - 1, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                         tm.tm_sec);
-      }
-      auto out = fmt::appender(st.buf);
-      out = fmt::format_to(out, "{}.{:09} {:<5} [{}] {}: ", std::string_view(st.prefix, 19),
-                           ts.tv_nsec, "INFO", st.tid, "bench");
-      out = fmt::format_to(out, "request {} took {} ms from {}", i, ms, from);
-      fmt::format_to(out, " ({}:{})\n", "suite.cc", __LINE__);
-      const std::string_view line(st.buf.data(), st.buf.size());
-      if (locked_) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        file_.write(line);
-      } else {
-        file_.write(line);
-      }
-    }
-    void settle() {}
-    void drain() { file_.flush(); }
-    std::uint64_t dropped() const { return 0; }
-    std::string queue_note() const { return {}; }
-
-   private:
-    struct line_state {
-      long tid = static_cast<long>(::syscall(SYS_gettid));
-      std::time_t cached_sec = -1;
-      char prefix[32] = {};
-      fmt::memory_buffer buf;
-    };
-    delayed_file file_;
-    bool locked_;
-    std::mutex mutex_;
-  };
-
-  // ---------------------------------------------------------------------------
-  // Measuring
-
-  using clock_type = std::chrono::steady_clock;
-
-  double process_cpu_s() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    auto s = [](const timeval& tv) {
-      return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-    };
-    return s(ru.ru_utime) + s(ru.ru_stime);
-  }
-
-  long peak_rss_kib() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-  }
-
-  double seconds(clock_type::time_point a, clock_type::time_point b) {
-    return std::chrono::duration<double>(b - a).count();
-  }
-
-  struct phase_times {
-    double loop_s = 0;   // start of the measured phase until the last thread's loop ended
-    double total_s = 0;  // ... until every record was in the file (drain() returned)
-    double cpu_s = 0;    // process CPU over the same span as total_s
-  };
-
-  // Runs warm(t) on `threads` new threads, waits until the contender has
-  // written the warm-up, then runs work(t) on each, all starting together,
-  // and finally drains the contender. With one thread, that thread is pinned.
-  template <class Contender, class Warm, class Work>
-  phase_times run_phases(Contender& c, unsigned threads, Warm&& warm, Work&& work) {
-    clock_type::time_point t0;
-    clock_type::time_point t1;
-    double cpu0 = 0;
-    int phase = 0;
-    // The completion step runs once all threads arrived: after the warm-up,
-    // and after the measured loops.
-    std::barrier sync(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
-      if (phase++ == 0) {
-        c.settle();
-        cpu0 = process_cpu_s();
-        t0 = clock_type::now();
-      } else {
-        t1 = clock_type::now();
-      }
-    });
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        if (threads == 1) bench::pin_or_warn(producer_cpu, "the producer thread");
-        warm(t);
-        sync.arrive_and_wait();
-        work(t);
-        sync.arrive_and_wait();
-      });
-    }
-    for (auto& th : pool) th.join();
-    c.drain();
-    const auto t2 = clock_type::now();
-    return {seconds(t0, t1), seconds(t0, t2), process_cpu_s() - cpu0};
-  }
-
-  // What one run measured, and what the file must hold.
-  struct outcome {
-    std::uint64_t records = 0;  // measured records, all threads
-    std::uint64_t expected_lines = 0;
-    std::optional<bench::percentiles> lat;
-    double wall_s = 0;
-    double cpu_s = 0;
-    double producer_s = 0;     // the producers' loops (phase_times::loop_s)
-    double all_written_s = 0;  // until every record was in the file (total_s)
-    bool paced = false;        // the rate is set by the harness (hot_path)
-    std::optional<std::uint64_t> dropped;
-    std::string note;  // for the stdout line only
-  };
-
-  // The figures every scenario has, from its phase times.
-  outcome from_phases(const phase_times& pt) {
-    outcome o;
-    o.cpu_s = pt.cpu_s;
-    o.producer_s = pt.loop_s;
-    o.all_written_s = pt.total_s;
-    return o;
-  }
-
-  // Per-thread tick deltas, merged into one set of percentiles.
-  bench::percentiles merge_percentiles(std::vector<std::vector<std::uint64_t>>& per_thread,
-                                       const bench::tick_clock& clk) {
-    std::vector<std::uint64_t> all;
-    for (auto& d : per_thread) all.insert(all.end(), d.begin(), d.end());
-    return bench::compute_percentiles(all, clk);
-  }
-
-  // ---------------------------------------------------------------------------
-  // Scenarios
-
-  struct config {
-    std::string scenario;
-    std::string contender;
-    unsigned threads = 1;
-    std::uint64_t count = 0;  // --records: see the top of the file
-  };
-
-  template <class Contender>
-  outcome hot_path(Contender& c, const config& cfg, const bench::tick_clock& clk) {
-    constexpr std::uint64_t warmup = 2'000;
-    std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
-    // `count` calls numbered from `first`, in bursts of burst_calls; with
-    // `out`, each call's ticks and a sleep after each burst but the last.
-    auto bursts = [&](unsigned t, std::uint64_t first, std::uint64_t count, std::uint64_t* out) {
-      std::minstd_rand rng(1 + t);
-      std::uniform_int_distribution<int> pause_us(burst_pause_min_us, burst_pause_max_us);
-      for (std::uint64_t done = 0; done < count;) {
-        for (std::uint64_t b = 0; b < burst_calls && done < count; ++b, ++done) {
-          const int i = static_cast<int>(first + done);
-          // rdtsc alone, as other loggers' harnesses time a call
-          // (jot_bench_hot_path --timer fenced gives the serialised figure).
-          const std::uint64_t t0 = bench::plain_ticks();
-          c.log(i, 3.5 + i, client);
-          const std::uint64_t t1 = bench::plain_ticks();
-          if (out != nullptr) out[done] = t1 - t0;
-        }
-        if (out != nullptr && done < count) {
-          std::this_thread::sleep_for(std::chrono::microseconds(pause_us(rng)));
-        }
-      }
-    };
-    const phase_times pt = run_phases(
-        c, cfg.threads,
-        [&](unsigned t) {
-          deltas[t].assign(cfg.count, 0);  // pages touched here, not while measuring
-          bursts(t, 0, warmup, nullptr);
-        },
-        [&](unsigned t) { bursts(t, warmup, cfg.count, deltas[t].data()); });
-    outcome o = from_phases(pt);
-    o.records = cfg.count * cfg.threads;
-    o.expected_lines = (warmup + cfg.count) * cfg.threads;
-    o.lat = merge_percentiles(deltas, clk);
-    o.wall_s = pt.loop_s;
-    o.paced = true;
-    return o;
-  }
-
-  constexpr std::uint64_t small_warmup = 100;
-
-  void log_warmup(auto& c) {
-    for (std::uint64_t i = 0; i < small_warmup; ++i) {
-      c.log(static_cast<int>(i), 3.5, client);
-    }
-  }
-
-  template <class Contender>
-  outcome throughput(Contender& c, const config& cfg) {
-    const int n = static_cast<int>(cfg.count);
-    const phase_times pt = run_phases(
-        c, 1, [&](unsigned) { log_warmup(c); },
-        [&](unsigned) {
-          for (int i = 0; i < n; ++i) c.log(i, 3.5 + i, client);
-        });
-    outcome o = from_phases(pt);
-    o.records = cfg.count;
-    o.expected_lines = small_warmup + cfg.count;
-    o.wall_s = pt.total_s;
-    return o;
-  }
-
-  // Logs cfg.count records split over the threads, each after `work_ticks` of
-  // busy work, timing each call. slow_sink and the overload scenarios.
-  template <class Contender>
-  outcome timed_calls(Contender& c, const config& cfg, const bench::tick_clock& clk,
-                      std::uint64_t work_ticks) {
-    std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
-    auto share = [&](unsigned t) {
-      return cfg.count * (t + 1) / cfg.threads - cfg.count * t / cfg.threads;
-    };
-    const phase_times pt = run_phases(
-        c, cfg.threads,
-        [&](unsigned t) {
-          deltas[t].assign(share(t), 0);
-          log_warmup(c);
-        },
-        [&](unsigned t) {
-          std::uint64_t* out = deltas[t].data();
-          const std::uint64_t n = share(t);
-          const std::uint64_t first = cfg.count * t / cfg.threads;
-          for (std::uint64_t k = 0; k < n; ++k) {
-            if (work_ticks != 0) bench::spin_for(work_ticks);
-            const int i = static_cast<int>(first + k);
-            const std::uint64_t t0 = bench::now_ticks();
-            c.log(i, 3.5 + i, client);
-            out[k] = bench::now_ticks() - t0;
-          }
-        });
-    outcome o = from_phases(pt);
-    o.records = cfg.count;
-    o.expected_lines = small_warmup * cfg.threads + cfg.count;
-    o.lat = merge_percentiles(deltas, clk);
-    o.wall_s = pt.loop_s;
-    return o;
-  }
-
-  // The work of one batch item: FNV-1a over a 1 KiB buffer (a serial chain of
-  // multiplies, about 1.8 us on the 2-core EPYC VM; not vectorisable, so the
-  // same work on any build).
-  std::uint64_t hash_item(std::vector<unsigned char>& buf, std::uint64_t item) {
-    buf[item % buf.size()] ^= static_cast<unsigned char>(item);
-    std::uint64_t h = 1469598103934665603ull;
-    for (const unsigned char b : buf) h = (h ^ b) * 1099511628211ull;
-    return h;
-  }
-
-  template <class Contender>
-  outcome batch_job(Contender& c, const config& cfg) {
-    const std::uint64_t items = cfg.count;
-    const phase_times pt = run_phases(
-        c, cfg.threads, [&](unsigned) { log_warmup(c); },
-        [&](unsigned t) {
-          std::vector<unsigned char> buf(1024, static_cast<unsigned char>(t));
-          const std::uint64_t first = items * t / cfg.threads;
-          const std::uint64_t last = items * (t + 1) / cfg.threads;
-          for (std::uint64_t item = first; item < last; ++item) {
-            const std::uint64_t h = hash_item(buf, item);
-            const auto ms = static_cast<double>(h & 0xffff) / 64.0;
-            for (std::uint64_t r = 0; r < records_per_item; ++r) {
-              c.log(static_cast<int>(item * records_per_item + r), ms, client);
-            }
-          }
-        });
-    outcome o = from_phases(pt);
-    o.records = items * records_per_item;
-    o.expected_lines = small_warmup * cfg.threads + o.records;
-    o.wall_s = pt.total_s;
-    return o;
-  }
-
-  // ---------------------------------------------------------------------------
-  // Checking the file, and the output
-
-  // Lines of `path` that contain `needle`, or -1 if it cannot be read.
-  std::int64_t count_lines_with(const std::string& path, std::string_view needle) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return -1;
-    std::int64_t n = 0;
-    for (std::string line; std::getline(in, line);) {
-      if (line.find(needle) != std::string::npos) ++n;
+    std::string n = fmt::format("{} rotated files", files);
+    if (rotation_ == rotation::gzip) {
+      n += fmt::format(", compression finished {:.3f} s after the last write", compress_wait_s_);
     }
     return n;
   }
-
-  struct row {
-    config cfg;
-    outcome out;
-    long peak_rss_kib = 0;
-  };
-
-  // records / seconds as a CSV field: empty where the harness sets the rate.
-  std::string rate(const outcome& o, double seconds) {
-    if (o.paced || seconds <= 0) return {};
-    return fmt::format("{:.0f}", static_cast<double>(o.records) / seconds);
+  std::uint64_t dropped() const { return jot::stats().dropped; }
+  // How large a record is in the ring: what spdlog's overload queue is
+  // sized by.
+  std::string queue_note() const {
+    const jot::stats_snapshot st = jot::stats();
+    if (st.written == 0) return {};
+    return fmt::format("{:.1f} bytes a record in the ring",
+                       static_cast<double>(st.bytes) / static_cast<double>(st.written));
   }
 
-  bool append_csv(const std::string& path, const row& r) {
-    if (path.empty()) return true;
-    std::ofstream out = bench::open_csv(
-        path,
-        "scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,"
-        "msgs_per_s,cpu_s,peak_rss_kib,dropped");
-    if (!out) return false;
-    const outcome& o = r.out;
-    auto ns = [&](double bench::percentiles::*field) {
-      return o.lat ? fmt::format("{:.1f}", (*o.lat).*field) : std::string();
-    };
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{},{:.3f},{},{}\n", r.cfg.scenario,
-                       r.cfg.contender, r.cfg.threads, o.records, ns(&bench::percentiles::p50),
-                       ns(&bench::percentiles::p90), ns(&bench::percentiles::p99),
-                       ns(&bench::percentiles::p999), ns(&bench::percentiles::max), o.wall_s,
-                       rate(o, o.wall_s), o.cpu_s, r.peak_rss_kib,
-                       o.dropped ? fmt::format("{}", *o.dropped) : std::string());
-    return static_cast<bool>(out);
-  }
+ private:
+  jot::logger* logger_ = nullptr;
+  std::string path_;
+  rotation rotation_;
+  double compress_wait_s_ = 0;
+  jot_extra extra_;
+};
 
-  // The row of --extra-csv: the figures the CSV has no column for.
-  bool append_extra_csv(const std::string& path, const row& r) {
-    if (path.empty()) return true;
-    std::ofstream out = bench::open_csv(
-        path, "scenario,contender,threads,records,producer_s,producer_msgs_per_s,all_written_s");
-    if (!out) return false;
-    const outcome& o = r.out;
-    out << fmt::format("{},{},{},{},{:.6f},{},{:.6f}\n", r.cfg.scenario, r.cfg.contender,
-                       r.cfg.threads, o.records, o.producer_s, rate(o, o.producer_s),
-                       o.all_written_s);
-    return static_cast<bool>(out);
-  }
-
-  void print_summary(const row& r) {
-    const outcome& o = r.out;
-    std::string s = fmt::format("{} {} threads={} records={}:", r.cfg.scenario, r.cfg.contender,
-                                r.cfg.threads, o.records);
-    if (o.lat) {
-      s += fmt::format(" p50 {} p90 {} p99 {} p99.9 {} max {} ns |", bench::fmt_ns(o.lat->p50),
-                       bench::fmt_ns(o.lat->p90), bench::fmt_ns(o.lat->p99),
-                       bench::fmt_ns(o.lat->p999), bench::fmt_ns(o.lat->max));
-    }
-    s += fmt::format(" wall {:.3f} s", o.wall_s);
-    if (!o.paced)
-      s += fmt::format(", {} msgs/s", bench::fmt_rate(static_cast<double>(o.records) / o.wall_s));
-    s += fmt::format(" | cpu {:.3f} s | peak RSS {:.1f} MiB", o.cpu_s,
-                     static_cast<double>(r.peak_rss_kib) / 1024);
-    if (o.dropped) s += fmt::format(" | dropped {}", *o.dropped);
-    s += fmt::format(" | producers done after {:.3f} s", o.producer_s);
-    if (!o.paced) {
-      s += fmt::format(" ({} msgs/s)",
-                       bench::fmt_rate(static_cast<double>(o.records) / o.producer_s));
-    }
-    s += fmt::format(", all written after {:.3f} s", o.all_written_s);
-    if (!o.note.empty()) s += "; " + o.note;
-    fmt::print("{}\n", s);
-  }
-
-  // ---------------------------------------------------------------------------
-  // One run
-
-  std::optional<jot::backpressure> overload_mode(std::string_view scenario) {
-    if (scenario == "overload_block") return jot::backpressure::block;
-    if (scenario == "overload_drop") return jot::backpressure::drop;
-    if (scenario == "overload_grow") return jot::backpressure::grow;
-    return std::nullopt;
-  }
-
-  // Runs the scenario on `c`, checks the file, and returns the row (or
-  // nothing if the file is wrong).
-  template <class Contender>
-  std::optional<row> run(Contender& c, const config& cfg, const setup& s,
-                         const bench::tick_clock& clk) {
-    outcome o;
-    if (cfg.scenario == "hot_path") {
-      o = hot_path(c, cfg, clk);
-    } else if (cfg.scenario == "throughput") {
-      o = throughput(c, cfg);
-    } else if (cfg.scenario == "slow_sink") {
-      o = timed_calls(c, cfg, clk, clk.from_ns(app_work_ns));
-    } else if (cfg.scenario == "batch_job") {
-      o = batch_job(c, cfg);
-    } else {  // overload_*
-      o = timed_calls(c, cfg, clk, 0);
-      o.dropped = c.dropped();
-      o.note = c.queue_note();
-    }
-    if constexpr (requires { c.rotation_note(); }) {
-      if (o.note.empty()) o.note = c.rotation_note();
-    }
-    row r{cfg, o, peak_rss_kib()};
-    if (cfg.scenario == "overload_drop") {
-      // Drop warnings are lines of their own; count the records.
-      const std::int64_t in_file = count_lines_with(s.path, "request ");
-      if (in_file < 0 || static_cast<std::uint64_t>(in_file) + *o.dropped != o.expected_lines) {
-        fmt::print(stderr, "error: {}: {} records in the file + {} dropped, {} logged\n",
-                   cfg.contender, in_file, *o.dropped, o.expected_lines);
-        return std::nullopt;
-      }
-    } else {
-      const std::int64_t lines = cfg.contender.starts_with("jot_rotating")
-                                     ? count_lines_rotated(s.path)
-                                     : bench::count_lines(s.path);
-      if (lines != static_cast<std::int64_t>(o.expected_lines)) {
-        fmt::print(stderr, "error: {}: the log file has {} lines, expected {}\n", cfg.contender,
-                   lines, o.expected_lines);
-        return std::nullopt;
-      }
-    }
-    return r;
-  }
-
-  // Makes the contender named in cfg and runs; an empty result: failed.
-  std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::tick_clock& clk) {
-    auto go = [&](auto& c) { return run(c, cfg, s, clk); };
-    if (cfg.contender == "jot_async" || cfg.contender == "jot_async_eager" ||
-        cfg.contender == "jot_sync") {
-      const jot::delivery d = cfg.contender == "jot_async"         ? jot::delivery::async
-                              : cfg.contender == "jot_async_eager" ? jot::delivery::async_eager
-                                                                   : jot::delivery::sync;
-      jot_contender c(s, d);
-      return go(c);
-    }
-    if (cfg.contender == "jot_crash_handler" || cfg.contender == "jot_backtrace") {
-      jot_contender c(
-          s, jot::delivery::async, rotation::none,
-          cfg.contender == "jot_crash_handler" ? jot_extra::crash_handler : jot_extra::backtrace);
-      return go(c);
-    }
-    if (cfg.contender == "jot_rotating" || cfg.contender == "jot_rotating_gzip") {
-      jot_contender c(s, jot::delivery::async,
-                      cfg.contender == "jot_rotating" ? rotation::plain : rotation::gzip);
-      return go(c);
-    }
-    if (cfg.contender == "fmt_fwrite") {
-      fmt_fwrite_contender c(s);
-      return go(c);
-    }
 #if JOT_BENCH_HAVE_SPDLOG
-    if (cfg.contender == "spdlog_async") {
-      spdlog_contender<true> c(s);
-      return go(c);
-    }
-    if (cfg.contender == "spdlog_sync") {
-      spdlog_contender<false> c(s);
-      return go(c);
-    }
-#endif
-    return std::nullopt;  // not reached: names are checked in main()
+// An spdlog sink writing through a delayed_file: the slow sink.
+class spdlog_delayed_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  spdlog_delayed_sink(const std::string& path, std::uint64_t delay_ticks)
+      : file_(path, delay_ticks) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t buf;
+    formatter_->format(msg, buf);
+    file_.write(std::string_view(buf.data(), buf.size()));
   }
+  void flush_() override { file_.flush(); }
+
+ private:
+  delayed_file file_;
+};
+
+template <bool async>
+class spdlog_contender {
+ public:
+  explicit spdlog_contender(const setup& s) {
+    std::shared_ptr<spdlog::sinks::sink> sink;
+    if (s.write_delay_ticks != 0) {
+      sink = std::make_shared<spdlog_delayed_sink>(s.path, s.write_delay_ticks);
+    } else {
+      // The same 64 KiB stdio buffer as jot's file sink and fmt_fwrite
+      // (glibc would give this FILE* 4 KiB). after_open runs before any
+      // write to the new FILE*, as setvbuf requires; the handler keeps the
+      // buffer alive until the sink, which closes the file, is gone.
+      spdlog::file_event_handlers handlers;
+      handlers.after_open = [buffer = stdio_buffer_](const spdlog::filename_t&, std::FILE* f) {
+        std::setvbuf(f, buffer->data(), _IOFBF, buffer->size());
+      };
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(s.path, true, handlers);
+    }
+    if constexpr (async) {
+      const int cpu = s.backend_cpu;
+      slots_ = s.overload ? spdlog_overload_slots : spdlog_queue_slots;
+      spdlog::init_thread_pool(slots_, 1, [cpu] {
+        if (cpu >= 0) bench::pin_or_warn(cpu, "spdlog's worker thread");
+      });
+      const auto policy = s.overload == jot::backpressure::drop
+                              ? spdlog::async_overflow_policy::overrun_oldest
+                              : spdlog::async_overflow_policy::block;
+      logger_ =
+          std::make_shared<spdlog::async_logger>("bench", sink, spdlog::thread_pool(), policy);
+    } else {
+      logger_ = std::make_shared<spdlog::logger>("bench", sink);
+    }
+    logger_->set_pattern(spdlog_pattern, spdlog::pattern_time_type::utc);
+    logger_->set_level(spdlog::level::info);
+  }
+
+  void log(int i, double ms, std::string_view from) {
+    SPDLOG_LOGGER_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
+  }
+  void settle() {
+    logger_->flush();
+    if constexpr (async) {
+      // flush() only queues a request; an empty queue means the worker has
+      // taken everything (close enough between warm-up and measurement).
+      while (spdlog::thread_pool()->queue_size() != 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+    }
+  }
+  void drain() {
+    logger_->flush();
+    if constexpr (async) {
+      // Records are lost only when queued, so the count is final once the
+      // flush request (which may itself overrun one) is queued. Read it
+      // now: the pool goes next.
+      dropped_ = spdlog::thread_pool()->overrun_counter();
+      // Destroying the pool (the registry holds the only owning pointer)
+      // queues a stop after everything and joins the worker once it has
+      // written the rest, the queued flush included.
+      logger_.reset();
+      spdlog::shutdown();
+    }
+  }
+  std::uint64_t dropped() const { return dropped_; }
+  std::string queue_note() const {
+    return async ? fmt::format("a queue of {} slots", slots_) : std::string();
+  }
+
+ private:
+  std::shared_ptr<std::vector<char>> stdio_buffer_ =
+      std::make_shared<std::vector<char>>(stdio_buffer_bytes);
+  std::shared_ptr<spdlog::logger> logger_;
+  std::size_t slots_ = 0;
+  std::uint64_t dropped_ = 0;
+};
+#endif
+
+// The hand-written baseline: the line formatted by fmt on the caller, the
+// date and time down to the second formatted once per second per thread
+// (as jot's writer does), then fwrite.
+class fmt_fwrite_contender {
+ public:
+  explicit fmt_fwrite_contender(const setup& s)
+      : file_(s.path, s.write_delay_ticks), locked_(s.threads > 1) {}
+
+  void log(int i, double ms, std::string_view from) {
+    thread_local line_state st;
+    st.buf.clear();
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (ts.tv_sec != st.cached_sec) {
+      st.cached_sec = ts.tv_sec;
+      std::tm tm{};
+      gmtime_r(&ts.tv_sec, &tm);
+      fmt::format_to_n(st.prefix, sizeof st.prefix - 1, "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                       tm.tm_sec);
+    }
+    auto out = fmt::appender(st.buf);
+    out = fmt::format_to(out, "{}.{:09} {:<5} [{}] {}: ", std::string_view(st.prefix, 19),
+                         ts.tv_nsec, "INFO", st.tid, "bench");
+    out = fmt::format_to(out, "request {} took {} ms from {}", i, ms, from);
+    fmt::format_to(out, " ({}:{})\n", "suite.cc", __LINE__);
+    const std::string_view line(st.buf.data(), st.buf.size());
+    if (locked_) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      file_.write(line);
+    } else {
+      file_.write(line);
+    }
+  }
+  void settle() {}
+  void drain() { file_.flush(); }
+  std::uint64_t dropped() const { return 0; }
+  std::string queue_note() const { return {}; }
+
+ private:
+  struct line_state {
+    long tid = static_cast<long>(::syscall(SYS_gettid));
+    std::time_t cached_sec = -1;
+    char prefix[32] = {};
+    fmt::memory_buffer buf;
+  };
+  delayed_file file_;
+  bool locked_;
+  std::mutex mutex_;
+};
+
+// ---------------------------------------------------------------------------
+// Measuring
+
+using clock_type = std::chrono::steady_clock;
+
+double process_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+long peak_rss_kib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+double seconds(clock_type::time_point a, clock_type::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+struct phase_times {
+  double loop_s = 0;   // start of the measured phase until the last thread's loop ended
+  double total_s = 0;  // ... until every record was in the file (drain() returned)
+  double cpu_s = 0;    // process CPU over the same span as total_s
+};
+
+// Runs warm(t) on `threads` new threads, waits until the contender has
+// written the warm-up, then runs work(t) on each, all starting together,
+// and finally drains the contender. With one thread, that thread is pinned.
+template <class Contender, class Warm, class Work>
+phase_times run_phases(Contender& c, unsigned threads, Warm&& warm, Work&& work) {
+  clock_type::time_point t0;
+  clock_type::time_point t1;
+  double cpu0 = 0;
+  int phase = 0;
+  // The completion step runs once all threads arrived: after the warm-up,
+  // and after the measured loops.
+  std::barrier sync(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
+    if (phase++ == 0) {
+      c.settle();
+      cpu0 = process_cpu_s();
+      t0 = clock_type::now();
+    } else {
+      t1 = clock_type::now();
+    }
+  });
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      if (threads == 1) bench::pin_or_warn(producer_cpu, "the producer thread");
+      warm(t);
+      sync.arrive_and_wait();
+      work(t);
+      sync.arrive_and_wait();
+    });
+  }
+  for (auto& th : pool) th.join();
+  c.drain();
+  const auto t2 = clock_type::now();
+  return {seconds(t0, t1), seconds(t0, t2), process_cpu_s() - cpu0};
+}
+
+// What one run measured, and what the file must hold.
+struct outcome {
+  std::uint64_t records = 0;  // measured records, all threads
+  std::uint64_t expected_lines = 0;
+  std::optional<bench::percentiles> lat;
+  double wall_s = 0;
+  double cpu_s = 0;
+  double producer_s = 0;     // the producers' loops (phase_times::loop_s)
+  double all_written_s = 0;  // until every record was in the file (total_s)
+  bool paced = false;        // the rate is set by the harness (hot_path)
+  std::optional<std::uint64_t> dropped;
+  std::string note;  // for the stdout line only
+};
+
+// The figures every scenario has, from its phase times.
+outcome from_phases(const phase_times& pt) {
+  outcome o;
+  o.cpu_s = pt.cpu_s;
+  o.producer_s = pt.loop_s;
+  o.all_written_s = pt.total_s;
+  return o;
+}
+
+// Per-thread tick deltas, merged into one set of percentiles.
+bench::percentiles merge_percentiles(std::vector<std::vector<std::uint64_t>>& per_thread,
+                                     const bench::tick_clock& clk) {
+  std::vector<std::uint64_t> all;
+  for (auto& d : per_thread) all.insert(all.end(), d.begin(), d.end());
+  return bench::compute_percentiles(all, clk);
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+
+struct config {
+  std::string scenario;
+  std::string contender;
+  unsigned threads = 1;
+  std::uint64_t count = 0;  // --records: see the top of the file
+};
+
+template <class Contender>
+outcome hot_path(Contender& c, const config& cfg, const bench::tick_clock& clk) {
+  constexpr std::uint64_t warmup = 2'000;
+  std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
+  // `count` calls numbered from `first`, in bursts of burst_calls; with
+  // `out`, each call's ticks and a sleep after each burst but the last.
+  auto bursts = [&](unsigned t, std::uint64_t first, std::uint64_t count, std::uint64_t* out) {
+    std::minstd_rand rng(1 + t);
+    std::uniform_int_distribution<int> pause_us(burst_pause_min_us, burst_pause_max_us);
+    for (std::uint64_t done = 0; done < count;) {
+      for (std::uint64_t b = 0; b < burst_calls && done < count; ++b, ++done) {
+        const int i = static_cast<int>(first + done);
+        // rdtsc alone, as other loggers' harnesses time a call
+        // (jot_bench_hot_path --timer fenced gives the serialised figure).
+        const std::uint64_t t0 = bench::plain_ticks();
+        c.log(i, 3.5 + i, client);
+        const std::uint64_t t1 = bench::plain_ticks();
+        if (out != nullptr) out[done] = t1 - t0;
+      }
+      if (out != nullptr && done < count) {
+        std::this_thread::sleep_for(std::chrono::microseconds(pause_us(rng)));
+      }
+    }
+  };
+  const phase_times pt = run_phases(
+      c, cfg.threads,
+      [&](unsigned t) {
+        deltas[t].assign(cfg.count, 0);  // pages touched here, not while measuring
+        bursts(t, 0, warmup, nullptr);
+      },
+      [&](unsigned t) { bursts(t, warmup, cfg.count, deltas[t].data()); });
+  outcome o = from_phases(pt);
+  o.records = cfg.count * cfg.threads;
+  o.expected_lines = (warmup + cfg.count) * cfg.threads;
+  o.lat = merge_percentiles(deltas, clk);
+  o.wall_s = pt.loop_s;
+  o.paced = true;
+  return o;
+}
+
+constexpr std::uint64_t small_warmup = 100;
+
+void log_warmup(auto& c) {
+  for (std::uint64_t i = 0; i < small_warmup; ++i) {
+    c.log(static_cast<int>(i), 3.5, client);
+  }
+}
+
+template <class Contender>
+outcome throughput(Contender& c, const config& cfg) {
+  const int n = static_cast<int>(cfg.count);
+  const phase_times pt = run_phases(
+      c, 1, [&](unsigned) { log_warmup(c); },
+      [&](unsigned) {
+        for (int i = 0; i < n; ++i) c.log(i, 3.5 + i, client);
+      });
+  outcome o = from_phases(pt);
+  o.records = cfg.count;
+  o.expected_lines = small_warmup + cfg.count;
+  o.wall_s = pt.total_s;
+  return o;
+}
+
+// Logs cfg.count records split over the threads, each after `work_ticks` of
+// busy work, timing each call. slow_sink and the overload scenarios.
+template <class Contender>
+outcome timed_calls(Contender& c, const config& cfg, const bench::tick_clock& clk,
+                    std::uint64_t work_ticks) {
+  std::vector<std::vector<std::uint64_t>> deltas(cfg.threads);
+  auto share = [&](unsigned t) {
+    return cfg.count * (t + 1) / cfg.threads - cfg.count * t / cfg.threads;
+  };
+  const phase_times pt = run_phases(
+      c, cfg.threads,
+      [&](unsigned t) {
+        deltas[t].assign(share(t), 0);
+        log_warmup(c);
+      },
+      [&](unsigned t) {
+        std::uint64_t* out = deltas[t].data();
+        const std::uint64_t n = share(t);
+        const std::uint64_t first = cfg.count * t / cfg.threads;
+        for (std::uint64_t k = 0; k < n; ++k) {
+          if (work_ticks != 0) bench::spin_for(work_ticks);
+          const int i = static_cast<int>(first + k);
+          const std::uint64_t t0 = bench::now_ticks();
+          c.log(i, 3.5 + i, client);
+          out[k] = bench::now_ticks() - t0;
+        }
+      });
+  outcome o = from_phases(pt);
+  o.records = cfg.count;
+  o.expected_lines = small_warmup * cfg.threads + cfg.count;
+  o.lat = merge_percentiles(deltas, clk);
+  o.wall_s = pt.loop_s;
+  return o;
+}
+
+// The work of one batch item: FNV-1a over a 1 KiB buffer (a serial chain of
+// multiplies, about 1.8 us on the 2-core EPYC VM; not vectorisable, so the
+// same work on any build).
+std::uint64_t hash_item(std::vector<unsigned char>& buf, std::uint64_t item) {
+  buf[item % buf.size()] ^= static_cast<unsigned char>(item);
+  std::uint64_t h = 1469598103934665603ull;
+  for (const unsigned char b : buf) h = (h ^ b) * 1099511628211ull;
+  return h;
+}
+
+template <class Contender>
+outcome batch_job(Contender& c, const config& cfg) {
+  const std::uint64_t items = cfg.count;
+  const phase_times pt = run_phases(
+      c, cfg.threads, [&](unsigned) { log_warmup(c); },
+      [&](unsigned t) {
+        std::vector<unsigned char> buf(1024, static_cast<unsigned char>(t));
+        const std::uint64_t first = items * t / cfg.threads;
+        const std::uint64_t last = items * (t + 1) / cfg.threads;
+        for (std::uint64_t item = first; item < last; ++item) {
+          const std::uint64_t h = hash_item(buf, item);
+          const auto ms = static_cast<double>(h & 0xffff) / 64.0;
+          for (std::uint64_t r = 0; r < records_per_item; ++r) {
+            c.log(static_cast<int>(item * records_per_item + r), ms, client);
+          }
+        }
+      });
+  outcome o = from_phases(pt);
+  o.records = items * records_per_item;
+  o.expected_lines = small_warmup * cfg.threads + o.records;
+  o.wall_s = pt.total_s;
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// Checking the file, and the output
+
+// Lines of `path` that contain `needle`, or -1 if it cannot be read.
+std::int64_t count_lines_with(const std::string& path, std::string_view needle) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return -1;
+  std::int64_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+struct row {
+  config cfg;
+  outcome out;
+  long peak_rss_kib = 0;
+};
+
+// records / seconds as a CSV field: empty where the harness sets the rate.
+std::string rate(const outcome& o, double seconds) {
+  if (o.paced || seconds <= 0) return {};
+  return fmt::format("{:.0f}", static_cast<double>(o.records) / seconds);
+}
+
+bool append_csv(const std::string& path, const row& r) {
+  if (path.empty()) return true;
+  std::ofstream out = bench::open_csv(
+      path,
+      "scenario,contender,threads,records,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,wall_s,"
+      "msgs_per_s,cpu_s,peak_rss_kib,dropped");
+  if (!out) return false;
+  const outcome& o = r.out;
+  auto ns = [&](double bench::percentiles::*field) {
+    return o.lat ? fmt::format("{:.1f}", (*o.lat).*field) : std::string();
+  };
+  out << fmt::format("{},{},{},{},{},{},{},{},{},{:.6f},{},{:.3f},{},{}\n", r.cfg.scenario,
+                     r.cfg.contender, r.cfg.threads, o.records, ns(&bench::percentiles::p50),
+                     ns(&bench::percentiles::p90), ns(&bench::percentiles::p99),
+                     ns(&bench::percentiles::p999), ns(&bench::percentiles::max), o.wall_s,
+                     rate(o, o.wall_s), o.cpu_s, r.peak_rss_kib,
+                     o.dropped ? fmt::format("{}", *o.dropped) : std::string());
+  return static_cast<bool>(out);
+}
+
+// The row of --extra-csv: the figures the CSV has no column for.
+bool append_extra_csv(const std::string& path, const row& r) {
+  if (path.empty()) return true;
+  std::ofstream out = bench::open_csv(
+      path, "scenario,contender,threads,records,producer_s,producer_msgs_per_s,all_written_s");
+  if (!out) return false;
+  const outcome& o = r.out;
+  out << fmt::format("{},{},{},{},{:.6f},{},{:.6f}\n", r.cfg.scenario, r.cfg.contender,
+                     r.cfg.threads, o.records, o.producer_s, rate(o, o.producer_s),
+                     o.all_written_s);
+  return static_cast<bool>(out);
+}
+
+void print_summary(const row& r) {
+  const outcome& o = r.out;
+  std::string s = fmt::format("{} {} threads={} records={}:", r.cfg.scenario, r.cfg.contender,
+                              r.cfg.threads, o.records);
+  if (o.lat) {
+    s += fmt::format(" p50 {} p90 {} p99 {} p99.9 {} max {} ns |", bench::fmt_ns(o.lat->p50),
+                     bench::fmt_ns(o.lat->p90), bench::fmt_ns(o.lat->p99),
+                     bench::fmt_ns(o.lat->p999), bench::fmt_ns(o.lat->max));
+  }
+  s += fmt::format(" wall {:.3f} s", o.wall_s);
+  if (!o.paced)
+    s += fmt::format(", {} msgs/s", bench::fmt_rate(static_cast<double>(o.records) / o.wall_s));
+  s += fmt::format(" | cpu {:.3f} s | peak RSS {:.1f} MiB", o.cpu_s,
+                   static_cast<double>(r.peak_rss_kib) / 1024);
+  if (o.dropped) s += fmt::format(" | dropped {}", *o.dropped);
+  s += fmt::format(" | producers done after {:.3f} s", o.producer_s);
+  if (!o.paced) {
+    s +=
+        fmt::format(" ({} msgs/s)", bench::fmt_rate(static_cast<double>(o.records) / o.producer_s));
+  }
+  s += fmt::format(", all written after {:.3f} s", o.all_written_s);
+  if (!o.note.empty()) s += "; " + o.note;
+  fmt::print("{}\n", s);
+}
+
+// ---------------------------------------------------------------------------
+// One run
+
+std::optional<jot::backpressure> overload_mode(std::string_view scenario) {
+  if (scenario == "overload_block") return jot::backpressure::block;
+  if (scenario == "overload_drop") return jot::backpressure::drop;
+  if (scenario == "overload_grow") return jot::backpressure::grow;
+  return std::nullopt;
+}
+
+// Runs the scenario on `c`, checks the file, and returns the row (or
+// nothing if the file is wrong).
+template <class Contender>
+std::optional<row> run(Contender& c, const config& cfg, const setup& s,
+                       const bench::tick_clock& clk) {
+  outcome o;
+  if (cfg.scenario == "hot_path") {
+    o = hot_path(c, cfg, clk);
+  } else if (cfg.scenario == "throughput") {
+    o = throughput(c, cfg);
+  } else if (cfg.scenario == "slow_sink") {
+    o = timed_calls(c, cfg, clk, clk.from_ns(app_work_ns));
+  } else if (cfg.scenario == "batch_job") {
+    o = batch_job(c, cfg);
+  } else {  // overload_*
+    o = timed_calls(c, cfg, clk, 0);
+    o.dropped = c.dropped();
+    o.note = c.queue_note();
+  }
+  if constexpr (requires { c.rotation_note(); }) {
+    if (o.note.empty()) o.note = c.rotation_note();
+  }
+  row r{cfg, o, peak_rss_kib()};
+  if (cfg.scenario == "overload_drop") {
+    // Drop warnings are lines of their own; count the records.
+    const std::int64_t in_file = count_lines_with(s.path, "request ");
+    if (in_file < 0 || static_cast<std::uint64_t>(in_file) + *o.dropped != o.expected_lines) {
+      fmt::print(stderr, "error: {}: {} records in the file + {} dropped, {} logged\n",
+                 cfg.contender, in_file, *o.dropped, o.expected_lines);
+      return std::nullopt;
+    }
+  } else {
+    const std::int64_t lines = cfg.contender.starts_with("jot_rotating")
+                                   ? count_lines_rotated(s.path)
+                                   : bench::count_lines(s.path);
+    if (lines != static_cast<std::int64_t>(o.expected_lines)) {
+      fmt::print(stderr, "error: {}: the log file has {} lines, expected {}\n", cfg.contender,
+                 lines, o.expected_lines);
+      return std::nullopt;
+    }
+  }
+  return r;
+}
+
+// Makes the contender named in cfg and runs; an empty result: failed.
+std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::tick_clock& clk) {
+  auto go = [&](auto& c) { return run(c, cfg, s, clk); };
+  if (cfg.contender == "jot_async" || cfg.contender == "jot_async_eager" ||
+      cfg.contender == "jot_sync") {
+    const jot::delivery d = cfg.contender == "jot_async"         ? jot::delivery::async
+                            : cfg.contender == "jot_async_eager" ? jot::delivery::async_eager
+                                                                 : jot::delivery::sync;
+    jot_contender c(s, d);
+    return go(c);
+  }
+  if (cfg.contender == "jot_crash_handler" || cfg.contender == "jot_backtrace") {
+    jot_contender c(
+        s, jot::delivery::async, rotation::none,
+        cfg.contender == "jot_crash_handler" ? jot_extra::crash_handler : jot_extra::backtrace);
+    return go(c);
+  }
+  if (cfg.contender == "jot_rotating" || cfg.contender == "jot_rotating_gzip") {
+    jot_contender c(s, jot::delivery::async,
+                    cfg.contender == "jot_rotating" ? rotation::plain : rotation::gzip);
+    return go(c);
+  }
+  if (cfg.contender == "fmt_fwrite") {
+    fmt_fwrite_contender c(s);
+    return go(c);
+  }
+#if JOT_BENCH_HAVE_SPDLOG
+  if (cfg.contender == "spdlog_async") {
+    spdlog_contender<true> c(s);
+    return go(c);
+  }
+  if (cfg.contender == "spdlog_sync") {
+    spdlog_contender<false> c(s);
+    return go(c);
+  }
+#endif
+  return std::nullopt;  // not reached: names are checked in main()
+}
 
 }  // namespace
 
