@@ -10,18 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "backend/value_decoder.h"
 #include "jot/detail/wire.h"
 #include "jot/record.h"
 
 namespace jot::detail {
-
-// A value whose text is in a scratch string that may still grow: the view
-// is made once the record is decoded.
-struct text_fixup {
-  std::size_t value;
-  std::size_t offset;
-  std::size_t length;
-};
 
 // Decodes records on the writer thread.
 //
