@@ -417,11 +417,17 @@ bool record_decoder::decode(const call_site& site, std::span<const std::byte> bo
 }
 
 bool record_decoder::decode(const record_header& rec, fmt::memory_buffer& message) noexcept {
-  const auto* p = reinterpret_cast<const std::byte*>(&rec + 1);
-  const auto* end = reinterpret_cast<const std::byte*>(&rec) + rec.size;
+  const auto* body = reinterpret_cast<const std::byte*>(&rec + 1);
+  return decode(*rec.site, rec.flags, {body, rec.size - sizeof(record_header)}, message);
+}
+
+bool record_decoder::decode(const call_site& site, std::uint8_t flags,
+                            std::span<const std::byte> body, fmt::memory_buffer& message) noexcept {
+  const std::byte* p = body.data();
+  const std::byte* end = p + body.size();
   std::span<const std::byte> bound;
   std::span<const std::byte> scope;
-  if ((rec.flags & record_has_context) != 0) {
+  if ((flags & record_has_context) != 0) {
     std::uint32_t b = 0;
     std::uint32_t s = 0;
     if (end - p >= 8) {
@@ -435,17 +441,18 @@ bool record_decoder::decode(const record_header& rec, fmt::memory_buffer& messag
       p += std::size_t{b} + s;
     }
   }
-  if ((rec.flags & record_preformatted) != 0) {
-    return decode_preformatted(rec, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+  if ((flags & record_preformatted) != 0) {
+    return decode_preformatted(site, flags, bound, scope, {p, static_cast<std::size_t>(end - p)},
+                               message);
   }
-  return decode(*rec.site, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+  return decode(site, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
 }
 
-bool record_decoder::decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
+bool record_decoder::decode_preformatted(const call_site& site, std::uint8_t flags,
+                                         std::span<const std::byte> bound,
                                          std::span<const std::byte> scope,
                                          std::span<const std::byte> rest,
                                          fmt::memory_buffer& message) noexcept {
-  const call_site& site = *rec.site;
   const std::size_t start = message.size();
   reset();
   try {
@@ -464,7 +471,7 @@ bool record_decoder::decode_preformatted(const record_header& rec, std::span<con
     const std::span<const std::byte> args = rest.subspan(8 + std::size_t{len}, args_len);
     bool ok = walk_context(bound, field_origin::bound);
     ok = walk_context(scope, field_origin::scope) && ok;
-    if ((rec.flags & record_message_only) == 0) ok = walk_args(site, args) && ok;
+    if ((flags & record_message_only) == 0) ok = walk_args(site, args) && ok;
     finish_fields();
     if (ok) return true;
     const std::string_view note = " [jot: fields are damaged]";

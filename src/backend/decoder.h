@@ -40,6 +40,12 @@ class record_decoder {
   // `rec` is a whole record (not an indirect entry): rec.size bytes.
   bool decode(const record_header& rec, fmt::memory_buffer& message) noexcept;
 
+  // A record's body as the ring holds it after the header (the context
+  // section, an async_eager message, the arguments), for `site`, with the
+  // header's flags: how the binary log's reader decodes.
+  bool decode(const call_site& site, std::uint8_t flags, std::span<const std::byte> body,
+              fmt::memory_buffer& message) noexcept;
+
   // The same, from the parts (for tests and fuzzing): `context` is the
   // context section's bound and scope bytes, `args` the arguments.
   bool decode(const call_site& site, std::span<const std::byte> bound,
@@ -81,9 +87,9 @@ class record_decoder {
 
   // A record whose message the caller rendered (delivery::async_eager):
   // the message is copied, the fields decoded. `rest` follows the context.
-  bool decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
-                           std::span<const std::byte> scope, std::span<const std::byte> rest,
-                           fmt::memory_buffer& message) noexcept;
+  bool decode_preformatted(const call_site& site, std::uint8_t flags,
+                           std::span<const std::byte> bound, std::span<const std::byte> scope,
+                           std::span<const std::byte> rest, fmt::memory_buffer& message) noexcept;
   // Forgets the last record's arguments, values and fields.
   void reset() noexcept;
   const plan& plan_for(const call_site& site);

@@ -20,6 +20,7 @@
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/thread.h"
+#include "sinks/raw_sink.h"
 #include "sinks/sink_control.h"
 
 namespace jot::detail {
@@ -61,48 +62,62 @@ bool dispatcher::render_message(const record_header& rec, fmt::memory_buffer& ou
 void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
                       std::string_view thread_name) {
   const call_site& site = *rec.site;
-  message_.clear();
-  decoder_.decode(rec, message_);
-
   record_view view;
   view.time_ns = time_ns;
   view.lvl = site.lvl;
   view.logger_name = rec.log->name();
-  view.message = std::string_view(message_.data(), message_.size());
   view.format = site.message_template;
-  view.fields = decoder_.fields();
   view.file = site.file;
   view.function = site.function;
   view.line = site.line;
   view.thread_id = thread_id;
   view.thread_name = thread_name;
+  // Decoded once, for the first sink that renders: a raw sink (the binary
+  // log) takes the record as it is.
+  bool decoded = false;
 
   lines_used_ = 0;
   tls_level_marks.clear();  // marks of earlier records' lines are stale
   for (const std::shared_ptr<sink>& s : rec.log->sinks()) {
-    formatter* f = s->formatter_ptr().get();
-    std::string* line = nullptr;
-    for (std::size_t i = 0; i < lines_used_; ++i) {
-      if (lines_[i].first == f) line = &lines_[i].second;
-    }
     sink_control& c = sink_control::of(*s);
     try {
-      if (line == nullptr) {
-        if (lines_used_ == lines_.size()) lines_.emplace_back();
-        auto& slot = lines_[lines_used_];
-        slot.first = f;
-        slot.second.clear();
-        {
-          // A formatter may keep state between records, and a thread in
-          // sync mode may share it with the writer.
-          const std::lock_guard<std::mutex> flk(f->format_mutex());
-          f->format(view, slot.second);
+      bool list = false;
+      std::unique_lock<std::mutex> lk;  // held from the write until the sink is listed
+      if (c.raw != nullptr) {
+        const raw_record raw{&rec, time_ns, thread_id, thread_name};
+        lk = std::unique_lock<std::mutex>(c.mu);
+        list = write_raw_locked(*c.raw, c, raw, site.lvl);
+      } else {
+        if (!decoded) {
+          message_.clear();
+          decoder_.decode(rec, message_);
+          view.message = std::string_view(message_.data(), message_.size());
+          view.fields = decoder_.fields();
+          decoded = true;
         }
-        ++lines_used_;  // only a whole line is shared with later sinks
-        line = &slot.second;
+        formatter* f = s->formatter_ptr().get();
+        std::string* line = nullptr;
+        for (std::size_t i = 0; i < lines_used_; ++i) {
+          if (lines_[i].first == f) line = &lines_[i].second;
+        }
+        if (line == nullptr) {
+          if (lines_used_ == lines_.size()) lines_.emplace_back();
+          auto& slot = lines_[lines_used_];
+          slot.first = f;
+          slot.second.clear();
+          {
+            // A formatter may keep state between records, and a thread in
+            // sync mode may share it with the writer.
+            const std::lock_guard<std::mutex> flk(f->format_mutex());
+            f->format(view, slot.second);
+          }
+          ++lines_used_;  // only a whole line is shared with later sinks
+          line = &slot.second;
+        }
+        lk = std::unique_lock<std::mutex>(c.mu);
+        list = write_locked(*s, c, view, *line);
       }
-      const std::lock_guard<std::mutex> lk(c.mu);
-      if (write_locked(*s, c, view, *line)) {
+      if (list) {
         if (writer_) {
           listed_.push_back(s.get());
         } else {
