@@ -86,6 +86,8 @@ for scenario in throughput slow_sink; do
   for c in "${contenders[@]}"; do plan+=("$scenario - $c"); done
 done
 for c in "${contenders[@]}"; do plan+=("batch_job 2 $c"); done
+# The binary log: end to end, and jot-cat decoding it.
+plan+=("throughput - jot_binary" "decode - jot_binary")
 # spdlog has block and drop (overrun_oldest) policies, not a growing queue.
 for mode in block drop grow; do
   plan+=("overload_$mode - jot_async")

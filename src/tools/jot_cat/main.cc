@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,6 +16,7 @@
 
 #include "jot/binary_log.h"
 #include "jot/formatter.h"
+#include "platform/error_text.h"
 #include "tools/jot_cat/options.h"
 
 namespace {
@@ -78,6 +78,7 @@ class cat {
       // Merging: a record goes out once every input has one in hand or
       // has ended, so that the output is in time order. When following,
       // an input that has nothing new holds no one back.
+      if (broken_) break;
       if (first != nullptr && (!waiting || o_.follow)) {
         print(first->head);
         first->has_head = false;
@@ -107,7 +108,7 @@ class cat {
   void open(input& in) {
     in.fd = in.path == "-" ? 0 : ::open(in.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (in.fd < 0) {
-      problem(in, fmt::format("cannot open: {}", std::strerror(errno)));
+      problem(in, fmt::format("cannot open: {}", jot::detail::error_text(errno)));
       in.done = true;
       return;
     }
@@ -153,7 +154,7 @@ class cat {
       const ssize_t n = ::read(in.fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        problem(in, fmt::format("cannot read: {}", std::strerror(errno)));
+        problem(in, fmt::format("cannot read: {}", jot::detail::error_text(errno)));
         in.done = true;
       } else if (n == 0 && in.replaced) {
         finish(in);
@@ -188,8 +189,12 @@ class cat {
       const ssize_t w = ::write(1, p, n);
       if (w < 0 && errno == EINTR) continue;
       if (w < 0) {
-        fmt::print(stderr, "jot-cat: cannot write: {}\n", std::strerror(errno));
-        std::exit(1);
+        // Standard output is gone (a closed pipe, a full disk): stop.
+        fmt::print(stderr, "jot-cat: cannot write: {}\n", jot::detail::error_text(errno));
+        status_ = 1;
+        broken_ = true;
+        out_.clear();
+        return;
       }
       p += w;
       n -= static_cast<std::size_t>(w);
@@ -202,6 +207,7 @@ class cat {
   std::vector<input> inputs_;
   std::string out_;
   int status_ = 0;
+  bool broken_ = false;  // standard output failed
 };
 
 }  // namespace

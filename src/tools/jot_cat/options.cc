@@ -119,7 +119,8 @@ std::optional<std::int64_t> parse_time(std::string_view s) {
     }
     if (i != s.size()) return std::nullopt;
   }
-  const std::int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+  const std::int64_t secs = days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 +
+                            std::int64_t{mi} * 60 + sec - offset_s;
   return secs * 1'000'000'000 + frac_ns;
 }
 
