@@ -207,6 +207,10 @@ const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
       e.push_back(static_cast<char>(n.tag));
       e.push_back(static_cast<char>(n.aux));
     }
+    owned->flat = site.type_count == site.arg_count;
+    for (std::uint32_t k = 0; k < site.type_count; ++k) {
+      if (site.types[k].tag > arg_type::text) owned->flat = false;
+    }
     for (std::uint8_t k = 0; k < site.format_args; ++k) {
       binlog::put_string(e, site.names != nullptr ? site.names[k] : std::string_view());
     }
@@ -270,6 +274,23 @@ bool binary_log_writer::make_body(const record_header& h, const call_site& site,
     body_.assign(reinterpret_cast<const char*>(begin), end - begin);
     return false;
   };
+  if (info.flat && (h.flags & (record_has_context | record_preformatted)) == 0) {
+    // Scalars only: each a fixed size or a string's length and bytes.
+    for (std::uint32_t k = 0; k < site.type_count; ++k) {
+      std::size_t size = fixed_size(site.types[k].tag);
+      if (size == 0) {
+        std::uint32_t len = 0;
+        if (end - p < 4) return whole();
+        std::memcpy(&len, p, 4);
+        size = 4 + (len == null_string_length ? 0 : std::size_t{len});
+      }
+      if (static_cast<std::size_t>(end - p) < size) return whole();
+      p += size;
+    }
+    if (end - p >= 8) return whole();
+    body_.assign(reinterpret_cast<const char*>(begin), p - begin);
+    return true;
+  }
   if ((h.flags & record_has_context) != 0) {
     std::uint32_t b = 0;
     std::uint32_t s = 0;

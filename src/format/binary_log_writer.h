@@ -38,6 +38,7 @@ class binary_log_writer {
   struct site_info {
     std::uint32_t id = 0;
     bool has_user = false;  // a node of the tree is a deferred user type
+    bool flat = false;      // every argument a scalar (the common case): no tree to walk
   };
   const site_info& site_of(std::string& out, const call_site& site);
   std::uint32_t logger_of(std::string& out, const logger& lg);
