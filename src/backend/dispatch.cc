@@ -62,18 +62,9 @@ bool dispatcher::render_message(const record_header& rec, fmt::memory_buffer& ou
 void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint64_t thread_id,
                       std::string_view thread_name) {
   const call_site& site = *rec.site;
-  record_view view;
-  view.time_ns = time_ns;
-  view.lvl = site.lvl;
-  view.logger_name = rec.log->name();
-  view.format = site.message_template;
-  view.file = site.file;
-  view.function = site.function;
-  view.line = site.line;
-  view.thread_id = thread_id;
-  view.thread_name = thread_name;
   // Decoded once, for the first sink that renders: a raw sink (the binary
   // log) takes the record as it is.
+  record_view view;
   bool decoded = false;
 
   lines_used_ = 0;
@@ -89,6 +80,15 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         list = write_raw_locked(*c.raw, c, raw, site.lvl);
       } else {
         if (!decoded) {
+          view.time_ns = time_ns;
+          view.lvl = site.lvl;
+          view.logger_name = rec.log->name();
+          view.format = site.message_template;
+          view.file = site.file;
+          view.function = site.function;
+          view.line = site.line;
+          view.thread_id = thread_id;
+          view.thread_name = thread_name;
           message_.clear();
           decoder_.decode(rec, message_);
           view.message = std::string_view(message_.data(), message_.size());

@@ -264,16 +264,16 @@ std::uint32_t binary_log_writer::thread_of(std::string& out, std::uint64_t tid,
   return t.id;
 }
 
-bool binary_log_writer::make_body(const record_header& h, const call_site& site,
-                                  const site_info& info) {
+std::string_view binary_log_writer::make_body(const record_header& h, const call_site& site,
+                                              const site_info& info) {
   const auto* begin = reinterpret_cast<const std::byte*>(&h + 1);
   const auto* end = reinterpret_cast<const std::byte*>(&h) + h.size;
   const std::byte* p = begin;
-  body_.clear();
-  auto whole = [&] {
-    body_.assign(reinterpret_cast<const char*>(begin), end - begin);
-    return false;
+  const auto part = [&](const std::byte* to) {
+    return std::string_view(reinterpret_cast<const char*>(begin),
+                            static_cast<std::size_t>(to - begin));
   };
+  const auto whole = [&] { return part(end); };
   if (info.flat && (h.flags & (record_has_context | record_preformatted)) == 0) {
     // Scalars only: each a fixed size or a string's length and bytes.
     for (std::uint32_t k = 0; k < site.type_count; ++k) {
@@ -288,8 +288,7 @@ bool binary_log_writer::make_body(const record_header& h, const call_site& site,
       p += size;
     }
     if (end - p >= 8) return whole();
-    body_.assign(reinterpret_cast<const char*>(begin), p - begin);
-    return true;
+    return part(p);
   }
   if ((h.flags & record_has_context) != 0) {
     std::uint32_t b = 0;
@@ -312,10 +311,9 @@ bool binary_log_writer::make_body(const record_header& h, const call_site& site,
     const std::byte* args = p + 8 + message_len;
     if ((h.flags & record_message_only) != 0 || !info.has_user) {
       // Up to the end of the arguments: only the padding goes.
-      body_.assign(reinterpret_cast<const char*>(begin), args + args_len - begin);
-      return true;
+      return part(args + args_len);
     }
-    body_.assign(reinterpret_cast<const char*>(begin), p - begin);
+    body_.assign(reinterpret_cast<const char*>(begin), static_cast<std::size_t>(p - begin));
     binlog::put_fixed(body_, message_len);
     binlog::put_fixed(body_, std::uint32_t{0});  // the arguments' length, set below
     body_.append(reinterpret_cast<const char*>(p + 8), message_len);
@@ -323,17 +321,15 @@ bool binary_log_writer::make_body(const record_header& h, const call_site& site,
     if (walk_args(site, args, args + args_len, &body_, text_) == nullptr) return whole();
     const auto n = static_cast<std::uint32_t>(body_.size() - args_at);
     std::memcpy(body_.data() + (args_at - message_len - 4), &n, 4);
-    return true;
+    return body_;
   }
-  body_.assign(reinterpret_cast<const char*>(begin), p - begin);
   if (!info.has_user) {
     const std::byte* args_end = walk_args(site, p, end, nullptr, text_);
-    if (args_end == nullptr) return whole();
-    body_.append(reinterpret_cast<const char*>(p), args_end - p);
-    return true;
+    return args_end == nullptr ? whole() : part(args_end);
   }
+  body_.assign(reinterpret_cast<const char*>(begin), static_cast<std::size_t>(p - begin));
   if (walk_args(site, p, end, &body_, text_) == nullptr) return whole();
-  return true;
+  return body_;
 }
 
 void binary_log_writer::append(std::string& out, const raw_record& r) {
@@ -341,7 +337,7 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   const site_info& info = site_of(out, *h.site);
   const std::uint32_t lid = logger_of(out, *h.log);
   const std::uint32_t tid = thread_of(out, r.thread_id, r.thread_name);
-  make_body(h, *h.site, info);
+  const std::string_view body = make_body(h, *h.site, info);
   const std::uint64_t dt = binlog::zigzag(static_cast<std::int64_t>(
       static_cast<std::uint64_t>(r.time_ns) - static_cast<std::uint64_t>(last_time_ns_)));
   last_time_ns_ = r.time_ns;
@@ -359,9 +355,9 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   put(lid);
   put(tid);
   put(dt);
-  binlog::put_varint(out, n + body_.size());
+  binlog::put_varint(out, n + body.size());
   out.append(head, n);
-  out.append(body_);
+  out.append(body);
 }
 
 }  // namespace jot::detail

@@ -43,9 +43,11 @@ class binary_log_writer {
   const site_info& site_of(std::string& out, const call_site& site);
   std::uint32_t logger_of(std::string& out, const logger& lg);
   std::uint32_t thread_of(std::string& out, std::uint64_t tid, std::string_view name);
-  // The record's body as the file keeps it, in body_: false if its bytes
-  // do not fit its call site (then the body is copied whole).
-  bool make_body(const record_header& h, const call_site& site, const site_info& info);
+  // The record's body as the file keeps it: a part of the record's own
+  // bytes, or body_ when a user type had to become text. The whole body
+  // when its bytes do not fit its call site (the reader then says so, as
+  // the text sinks would).
+  std::string_view make_body(const record_header& h, const call_site& site, const site_info& info);
 
   struct site_slot {
     const call_site* site = nullptr;
