@@ -1,6 +1,7 @@
 #include "format/binary_log_writer.h"
 
 #include <cstring>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -97,6 +98,14 @@ class arg_walker {
         const std::byte* at = nullptr;
         if (size == 0 || !r.read_bytes(size, at)) return false;
         ++i;
+        if (n.tag == arg_type::f80 && out_ != nullptr) {
+          // x87's 80 bits: the rest is padding the caller never wrote.
+          constexpr std::size_t value_bytes =
+              std::numeric_limits<long double>::digits == 64 ? 10 : sizeof(long double);
+          out_->append(reinterpret_cast<const char*>(at), value_bytes);
+          out_->append(sizeof(long double) - value_bytes, '\0');
+          return true;
+        }
         return copy(from, r.pos());
       }
     }
@@ -204,6 +213,7 @@ const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
         owned->has_user = true;
         n = {arg_type::text, 0, 0, nullptr};
       }
+      if (n.tag == arg_type::f80) owned->has_user = true;
       e.push_back(static_cast<char>(n.tag));
       e.push_back(static_cast<char>(n.aux));
     }
@@ -274,7 +284,7 @@ std::string_view binary_log_writer::make_body(const record_header& h, const call
                             static_cast<std::size_t>(to - begin));
   };
   const auto whole = [&] { return part(end); };
-  if (info.flat && (h.flags & (record_has_context | record_preformatted)) == 0) {
+  if (info.flat && !info.has_user && (h.flags & (record_has_context | record_preformatted)) == 0) {
     // Scalars only: each a fixed size or a string's length and bytes.
     for (std::uint32_t k = 0; k < site.type_count; ++k) {
       std::size_t size = fixed_size(site.types[k].tag);

@@ -37,8 +37,10 @@ class binary_log_writer {
  private:
   struct site_info {
     std::uint32_t id = 0;
-    bool has_user = false;  // a node of the tree is a deferred user type
-    bool flat = false;      // every argument a scalar (the common case): no tree to walk
+    // A node of the tree is a deferred user type (written as its text) or a
+    // long double (written without the padding bytes its memory holds).
+    bool has_user = false;
+    bool flat = false;  // every argument a scalar (the common case): no tree to walk
   };
   const site_info& site_of(std::string& out, const call_site& site);
   std::uint32_t logger_of(std::string& out, const logger& lg);
