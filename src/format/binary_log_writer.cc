@@ -319,9 +319,18 @@ std::string_view binary_log_writer::make_body(const record_header& h, const call
       return whole();
     }
     const std::byte* args = p + 8 + message_len;
-    if ((h.flags & record_message_only) != 0 || !info.has_user) {
-      // Up to the end of the arguments: only the padding goes.
-      return part(args + args_len);
+    if ((h.flags & record_message_only) != 0) return part(args + args_len);
+    if (!info.has_user) {
+      // The caller counted the padding of the record it rendered from.
+      const std::byte* args_end = walk_args(site, args, args + args_len, nullptr, text_);
+      if (args_end == nullptr) return whole();
+      if (args_end == args + args_len) return part(args_end);
+      body_.assign(reinterpret_cast<const char*>(begin), static_cast<std::size_t>(p - begin));
+      binlog::put_fixed(body_, message_len);
+      binlog::put_fixed(body_, static_cast<std::uint32_t>(args_end - args));
+      body_.append(reinterpret_cast<const char*>(p + 8),
+                   static_cast<std::size_t>(args_end - (p + 8)));
+      return body_;
     }
     body_.assign(reinterpret_cast<const char*>(begin), static_cast<std::size_t>(p - begin));
     binlog::put_fixed(body_, message_len);
