@@ -282,6 +282,15 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       a = get("throughput", "jot_rotating", "", 11); b = get("throughput", "jot_async", "", 11)
       check(a >= 0.9 * b, sprintf("throughput: jot_rotating (1 MiB files) %s/s >= 0.9 x jot_async %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
     } else skip("throughput: jot_rotating >= 0.9 x jot_async")
+    # The binary log against the text file sink (jot_async), one thread.
+    if (has("throughput", "jot_binary", "", 11) && has("throughput", "jot_async", "", 11)) {
+      a = get("throughput", "jot_binary", "", 11); b = get("throughput", "jot_async", "", 11)
+      check(a >= 4 * b, sprintf("throughput: jot_binary %s/s >= 4 x jot_async (text file) %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
+    } else skip("throughput: jot_binary >= 4 x jot_async")
+    if (has("decode", "jot_binary", "", 11) && has("throughput", "jot_async", "", 11)) {
+      a = get("decode", "jot_binary", "", 11); b = get("throughput", "jot_async", "", 11)
+      check(a + 0 >= b + 0, sprintf("decode: jot-cat %s/s >= jot_async (text file) writing %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
+    } else skip("decode: jot-cat >= jot_async writing")
     if (has("batch_job", "jot_async", "", 12) && has("batch_job", "jot_sync", "", 12)) {
       a = get("batch_job", "jot_async", "", 12); b = get("batch_job", "jot_sync", "", 12)
       check(a <= 1.15 * b, sprintf("batch_job: jot_async CPU %s s <= 1.15 x jot_sync CPU %s s (ratio %s)", sec(a), sec(b), ratio(a, b)))

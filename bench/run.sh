@@ -96,6 +96,8 @@ for c in "${contenders[@]}"; do plan+=("batch_job 2 $c"); done
 for c in jot_rotating jot_rotating_gzip; do
   plan+=("hot_path 1 $c" "throughput - $c")
 done
+# The binary log: end to end, and jot-cat decoding it.
+plan+=("throughput - jot_binary" "decode - jot_binary")
 # spdlog has block and drop (overrun_oldest) policies, not a growing queue.
 for mode in block drop grow; do
   plan+=("overload_$mode - jot_async")

@@ -25,6 +25,11 @@
 //   jot_rotating_gzip  the same, each rotated file gzip-compressed by the
 //                    sink's background thread; the line also says how long
 //                    after the last write the last compression finished
+//   jot_binary       jot, delivery::async, to jot::binary_file_sink (64 KiB
+//                    buffer): the records as encoded, no formatting. The
+//                    file is checked by decoding it with jot-cat into the
+//                    text above; the stdout line gives both files' sizes and
+//                    jot-cat's time. Scenarios throughput and decode only.
 //
 // Scenarios (--records N sets the count named in brackets; --quick the
 // smaller default):
@@ -51,6 +56,11 @@
 //   batch_job       [work items: 300,000; quick 100,000] split over --threads
 //                   (default 2); each item hashes a 1 KiB buffer (~2 us)
 //                   and logs 3 records. Where logging synchronously may win.
+//   decode          [records: 4,000,000; quick 1,000,000] jot_binary only:
+//                   logs as throughput does, then times jot-cat turning
+//                   the binary log into the default text (to a file):
+//                   wall_s is jot-cat's run, cpu_s its CPU, msgs_per_s the
+//                   records it decoded per second.
 //   overload_block, overload_drop, overload_grow
 //                   [records: 1,000,000; quick 200,000] one thread logs a
 //                   burst far larger than the queue, to a sink that
@@ -123,6 +133,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -139,6 +150,7 @@
 
 #include <fmt/format.h>
 
+#include <jot/binary_log.h>
 #include <jot/jot.h>
 
 #if JOT_BENCH_HAVE_SPDLOG
@@ -157,11 +169,12 @@ constexpr std::string_view usage =
     "                       [--csv FILE] [--extra-csv FILE] [--quick]\n"
     "       jot_bench_suite --timer   (the timer's rate, step and cost)\n"
     "  scenarios:   hot_path throughput slow_sink batch_job\n"
-    "               overload_block overload_drop overload_grow\n"
+    "               overload_block overload_drop overload_grow decode\n"
     "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n"
     "               jot_crash_handler jot_backtrace (hot_path: jot_async with the crash\n"
     "               handler installed; with every record kept by the flight recorder)\n"
-    "               jot_rotating jot_rotating_gzip\n";
+    "               jot_rotating jot_rotating_gzip\n"
+    "               jot_binary (throughput and decode only)\n";
 
 constexpr std::string_view client = "client-a";
 constexpr std::uint64_t burst_calls = 20;
@@ -281,7 +294,7 @@ std::int64_t count_lines_rotated(const std::string& path) {
 class jot_contender {
  public:
   jot_contender(const setup& s, jot::delivery d, rotation rot = rotation::none,
-                jot_extra extra = jot_extra::none)
+                jot_extra extra = jot_extra::none, bool binary = false)
       : path_(s.path), rotation_(rot), extra_(extra) {
     jot::options o;
     o.writer_cpu = s.backend_cpu;
@@ -301,6 +314,10 @@ class jot_contender {
       ro.max_bytes = rotate_bytes;
       if (rot == rotation::gzip) ro.compress = jot::compression::gzip;
       sink = jot::rotating_file_sink(s.path, ro);
+    } else if (binary) {
+      jot::binary_file_options bo;
+      bo.truncate = true;
+      sink = jot::binary_file_sink(s.path, bo);
     } else {
       jot::file_options fo;
       fo.truncate = true;
@@ -853,6 +870,38 @@ std::optional<jot::backpressure> overload_mode(std::string_view scenario) {
   return std::nullopt;
 }
 
+// jot-cat's run over a binary log: the text it wrote, its time and CPU.
+struct decoded {
+  std::string text_path;
+  double wall_s = 0;
+  double cpu_s = 0;
+};
+
+double children_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  auto s = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+std::optional<decoded> decode_with_jot_cat(const std::string& path) {
+  decoded d;
+  d.text_path = path + ".txt";
+  const std::string cmd = fmt::format("'{}' '{}' > '{}'", JOT_CAT_PROGRAM, path, d.text_path);
+  const double cpu0 = children_cpu_s();
+  const auto t0 = clock_type::now();
+  const int rc = std::system(cmd.c_str());
+  d.wall_s = seconds(t0, clock_type::now());
+  d.cpu_s = children_cpu_s() - cpu0;
+  if (rc != 0) {
+    fmt::print(stderr, "error: jot-cat failed on {} (status {})\n", path, rc);
+    return std::nullopt;
+  }
+  return d;
+}
+
 // Runs the scenario on `c`, checks the file, and returns the row (or
 // nothing if the file is wrong).
 template <class Contender>
@@ -861,7 +910,7 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
   outcome o;
   if (cfg.scenario == "hot_path") {
     o = hot_path(c, cfg, clk);
-  } else if (cfg.scenario == "throughput") {
+  } else if (cfg.scenario == "throughput" || cfg.scenario == "decode") {
     o = throughput(c, cfg);
   } else if (cfg.scenario == "slow_sink") {
     o = timed_calls(c, cfg, clk, clk.from_ns(app_work_ns));
@@ -876,6 +925,33 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
     if (o.note.empty()) o.note = c.rotation_note();
   }
   row r{cfg, o, peak_rss_kib()};
+  if (cfg.contender == "jot_binary") {
+    // Decoded into the text the other contenders write, then checked as
+    // theirs; jot-cat's run is the decode scenario's measurement.
+    const std::optional<decoded> d = decode_with_jot_cat(s.path);
+    if (!d) return std::nullopt;
+    const std::int64_t lines = bench::count_lines(d->text_path);
+    if (lines != static_cast<std::int64_t>(o.expected_lines)) {
+      fmt::print(stderr, "error: {}: jot-cat gave {} lines, expected {}\n", cfg.contender, lines,
+                 o.expected_lines);
+      return std::nullopt;
+    }
+    const auto bin_bytes = std::filesystem::file_size(s.path);
+    const auto text_bytes = std::filesystem::file_size(d->text_path);
+    r.out.note = fmt::format(
+        "binary log {} bytes, as text {} bytes ({:.2f}x smaller); jot-cat decoded {} records in "
+        "{:.3f} s ({} msgs/s)",
+        bin_bytes, text_bytes, static_cast<double>(text_bytes) / static_cast<double>(bin_bytes),
+        lines, d->wall_s, bench::fmt_rate(static_cast<double>(lines) / d->wall_s));
+    if (cfg.scenario == "decode") {
+      r.out.records = o.expected_lines;
+      r.out.wall_s = d->wall_s;
+      r.out.cpu_s = d->cpu_s;
+      r.out.producer_s = d->wall_s;
+      r.out.all_written_s = d->wall_s;
+    }
+    return r;
+  }
   if (cfg.scenario == "overload_drop") {
     // Drop warnings are lines of their own; count the records.
     const std::int64_t in_file = count_lines_with(s.path, "request ");
@@ -917,6 +993,10 @@ std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::
   if (cfg.contender == "jot_rotating" || cfg.contender == "jot_rotating_gzip") {
     jot_contender c(s, jot::delivery::async,
                     cfg.contender == "jot_rotating" ? rotation::plain : rotation::gzip);
+    return go(c);
+  }
+  if (cfg.contender == "jot_binary") {
+    jot_contender c(s, jot::delivery::async, rotation::none, jot_extra::none, true);
     return go(c);
   }
   if (cfg.contender == "fmt_fwrite") {
@@ -973,15 +1053,16 @@ int main(int argc, char** argv) {
       {"hot_path", 100'000, 5'000, 1},           {"throughput", 4'000'000, 1'000'000, 1},
       {"slow_sink", 200'000, 50'000, 1},         {"batch_job", 300'000, 100'000, 2},
       {"overload_block", 1'000'000, 200'000, 1}, {"overload_drop", 1'000'000, 200'000, 1},
-      {"overload_grow", 1'000'000, 200'000, 1},
+      {"overload_grow", 1'000'000, 200'000, 1},  {"decode", 4'000'000, 1'000'000, 1},
   };
   const scenario_info* sc = nullptr;
   for (const auto& x : scenarios) {
     if (x.name == cfg.scenario) sc = &x;
   }
-  constexpr std::string_view contenders[] = {
-      "jot_async",    "jot_async_eager", "jot_sync",   "jot_crash_handler", "jot_backtrace",
-      "spdlog_async", "spdlog_sync",     "fmt_fwrite", "jot_rotating",      "jot_rotating_gzip"};
+  constexpr std::string_view contenders[] = {"jot_async",         "jot_async_eager", "jot_sync",
+                                             "jot_crash_handler", "jot_backtrace",   "spdlog_async",
+                                             "spdlog_sync",       "fmt_fwrite",      "jot_rotating",
+                                             "jot_rotating_gzip", "jot_binary"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);
   if (sc == nullptr || !known_contender) {
@@ -996,8 +1077,12 @@ int main(int argc, char** argv) {
   const bool overload_contender =
       cfg.contender == "jot_async" ||
       (cfg.contender == "spdlog_async" && overload != jot::backpressure::grow);
-  if (cfg.contender.starts_with("jot_rotating") && cfg.scenario != "hot_path" &&
-      cfg.scenario != "throughput") {
+  const bool not_applicable = (cfg.contender.starts_with("jot_rotating") &&
+                               cfg.scenario != "hot_path" && cfg.scenario != "throughput") ||
+                              ((cfg.contender == "jot_binary") !=
+                               (cfg.scenario == "decode" ||
+                                (cfg.scenario == "throughput" && cfg.contender == "jot_binary")));
+  if (not_applicable) {
     fmt::print("{} {}: not applicable\n", cfg.scenario, cfg.contender);
     return 0;
   }
@@ -1007,7 +1092,7 @@ int main(int argc, char** argv) {
   }
   cfg.threads = threads_arg != 0 ? static_cast<unsigned>(threads_arg) : sc->threads;
   cfg.count = records_arg != 0 ? records_arg : quick ? sc->quick_count : sc->count;
-  if ((cfg.scenario == "throughput" || overload) && cfg.threads != 1) {
+  if ((cfg.scenario == "throughput" || cfg.scenario == "decode" || overload) && cfg.threads != 1) {
     fmt::print(stderr, "{} runs on one thread\n", cfg.scenario);
     return 2;
   }

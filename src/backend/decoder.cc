@@ -11,6 +11,7 @@
 #include <fmt/chrono.h>
 #include <fmt/compile.h>
 
+#include "backend/value_decoder.h"
 #include "format/value_text.h"
 #include "jot/detail/codec.h"
 #include "jot/detail/message_template.h"
@@ -39,244 +40,6 @@ namespace jot::detail {
 
 namespace {
 
-// A decoded record holds at most this many values: a guard against
-// sequences of empty elements claiming billions of them.
-constexpr std::size_t max_values = 1u << 20;
-constexpr std::size_t max_depth = 64;
-
-class reader {
- public:
-  reader(const std::byte* p, const std::byte* end) : p_(p), end_(end) {}
-
-  template <class T>
-  bool read(T& v) noexcept {
-    if (static_cast<std::size_t>(end_ - p_) < sizeof(T)) return false;
-    std::memcpy(&v, p_, sizeof(T));
-    p_ += sizeof(T);
-    return true;
-  }
-
-  bool read_bytes(std::size_t n, const std::byte*& at) noexcept {
-    if (static_cast<std::size_t>(end_ - p_) < n) return false;
-    at = p_;
-    p_ += n;
-    return true;
-  }
-
-  // A null C string reads as "(null)".
-  bool read_string(std::string_view& s) noexcept {
-    std::uint32_t n = 0;
-    if (!read(n)) return false;
-    if (n == null_string_length) {
-      s = "(null)";
-      return true;
-    }
-    const std::byte* at = nullptr;
-    if (!read_bytes(n, at)) return false;
-    s = std::string_view(reinterpret_cast<const char*>(at), n);
-    return true;
-  }
-
-  const std::byte* pos() const noexcept { return p_; }
-  const std::byte* end() const noexcept { return end_; }
-  bool done() const noexcept { return p_ == end_; }
-
- private:
-  const std::byte* p_;
-  const std::byte* end_;
-};
-
-// The index after the subtree at nodes[i], or count if the tree is cut off.
-std::size_t skip_nodes(const type_node* nodes, std::size_t count, std::size_t i,
-                       std::size_t depth = 0) {
-  if (i >= count || depth > max_depth) return count + 1;
-  const type_node& n = nodes[i];
-  std::size_t next = i + 1;
-  std::size_t children = 0;
-  switch (n.tag) {
-    case arg_type::optional:
-    case arg_type::sequence:
-    case arg_type::field:
-      children = 1;
-      break;
-    case arg_type::map:
-      children = 2;
-      break;
-    case arg_type::tuple:
-      children = n.aux;
-      break;
-    default:
-      break;
-  }
-  for (std::size_t c = 0; c < children; ++c) {
-    next = skip_nodes(nodes, count, next, depth + 1);
-    if (next > count) return count + 1;
-  }
-  return next;
-}
-
-// Calls f(value) with a scalar argument decoded as its own type.
-template <class F>
-bool visit_scalar(arg_type t, reader& r, F&& f) {
-  switch (t) {
-    case arg_type::boolean: {
-      std::uint8_t b = 0;
-      if (!r.read(b)) return false;
-      f(b != 0);
-      return true;
-    }
-    case arg_type::character: {
-      char c = 0;
-      if (!r.read(c)) return false;
-      f(c);
-      return true;
-    }
-#define JOT_VISIT_SCALAR_(tag, type) \
-  case arg_type::tag: {              \
-    type v{};                        \
-    if (!r.read(v)) return false;    \
-    f(v);                            \
-    return true;                     \
-  }
-      JOT_VISIT_SCALAR_(i32, std::int32_t)
-      JOT_VISIT_SCALAR_(u32, std::uint32_t)
-      JOT_VISIT_SCALAR_(i64, std::int64_t)
-      JOT_VISIT_SCALAR_(u64, std::uint64_t)
-      JOT_VISIT_SCALAR_(f32, float)
-      JOT_VISIT_SCALAR_(f64, double)
-      JOT_VISIT_SCALAR_(f80, long double)
-#undef JOT_VISIT_SCALAR_
-    case arg_type::pointer: {
-      std::uint64_t u = 0;
-      if (!r.read(u)) return false;
-      f(reinterpret_cast<const void*>(static_cast<std::uintptr_t>(u)));
-      return true;
-    }
-    case arg_type::string:
-    case arg_type::text: {
-      std::string_view s;
-      if (!r.read_string(s)) return false;
-      f(s);
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-bool is_scalar(arg_type t) { return t <= arg_type::text; }
-
-// Calls f(d) with a duration of its own period (integer or double counts).
-template <class F>
-bool visit_duration(std::uint8_t aux, reader& r, F&& f) {
-  const bool floating = (aux & duration_float) != 0;
-  const bool is_unsigned = (aux & duration_unsigned) != 0;
-  std::int64_t i = 0;
-  std::uint64_t u = 0;
-  double d = 0;
-  if (floating ? !r.read(d) : is_unsigned ? !r.read(u) : !r.read(i)) return false;
-  auto with = [&](auto period_tag) {
-    using period_t = decltype(period_tag);
-    if (floating) {
-      f(std::chrono::duration<double, period_t>(d));
-    } else if (is_unsigned) {
-      f(std::chrono::duration<std::uint64_t, period_t>(u));
-    } else {
-      f(std::chrono::duration<std::int64_t, period_t>(i));
-    }
-  };
-  switch (static_cast<period>(aux & period_mask)) {
-    case period::ns:
-      with(std::nano{});
-      return true;
-    case period::us:
-      with(std::micro{});
-      return true;
-    case period::ms:
-      with(std::milli{});
-      return true;
-    case period::s:
-      with(std::ratio<1>{});
-      return true;
-    case period::min:
-      with(std::ratio<60>{});
-      return true;
-    case period::h:
-      with(std::ratio<3600>{});
-      return true;
-    case period::d:
-      with(std::ratio<86400>{});
-      return true;
-    case period::weeks:
-      with(std::ratio<604800>{});
-      return true;
-    case period::months:
-      with(std::ratio<2629746>{});
-      return true;
-    case period::years:
-      with(std::ratio<31556952>{});
-      return true;
-    case period::as:
-      with(std::atto{});
-      return true;
-    case period::fs:
-      with(std::femto{});
-      return true;
-    case period::ps:
-      with(std::pico{});
-      return true;
-    case period::cs:
-      with(std::centi{});
-      return true;
-    case period::ds:
-      with(std::deci{});
-      return true;
-    case period::das:
-      with(std::deca{});
-      return true;
-    case period::hs:
-      with(std::hecto{});
-      return true;
-    case period::ks:
-      with(std::kilo{});
-      return true;
-    case period::mega:
-      with(std::mega{});
-      return true;
-    case period::giga:
-      with(std::giga{});
-      return true;
-    case period::tera:
-      with(std::tera{});
-      return true;
-    case period::peta:
-      with(std::peta{});
-      return true;
-    case period::exa:
-      with(std::exa{});
-      return true;
-  }
-  return false;
-}
-
-// Nanoseconds of a duration, saturated to the int64 range.
-template <class D>
-std::int64_t saturated_ns(D d) {
-  // By hand: std::chrono's conversion overflows its ratio for exaseconds.
-  using period_t = typename D::period;
-  const long double ns = static_cast<long double>(d.count()) *
-                         static_cast<long double>(period_t::num) /
-                         static_cast<long double>(period_t::den) * 1e9L;
-  if (!(ns == ns)) return 0;  // NaN
-  if (ns >= static_cast<long double>(std::numeric_limits<std::int64_t>::max())) {
-    return std::numeric_limits<std::int64_t>::max();
-  }
-  if (ns <= static_cast<long double>(std::numeric_limits<std::int64_t>::min())) {
-    return std::numeric_limits<std::int64_t>::min();
-  }
-  return static_cast<std::int64_t>(ns);
-}
-
 // Writes one value as fmt's "{}" would.
 struct plain_writer {
   fmt::memory_buffer& out;
@@ -301,264 +64,6 @@ struct plain_writer {
     }
   }
 };
-
-// A float as the double nearest its shortest decimal form, so that 0.1f
-// is 0.1 in JSON and text rather than 0.10000000149011612.
-double widen(float f) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, f);
-  auto d = static_cast<double>(f);
-  std::from_chars(buf, r.ptr, d);
-  return d;
-}
-
-// Decodes type trees into jot::value entries.
-class value_decoder {
- public:
-  value_decoder(std::vector<value>& values, std::string& scratch, std::vector<text_fixup>& fixups)
-      : values_(values), scratch_(scratch), fixups_(fixups) {}
-
-  // Decodes the value whose tree starts at nodes[i]; i moves past it.
-  bool decode(const type_node* nodes, std::size_t count, std::size_t& i, reader& r,
-              std::size_t depth = 0) {
-    if (i >= count || depth > max_depth || values_.size() >= max_values) return false;
-    const type_node& n = nodes[i];
-    const std::size_t at = values_.size();
-    values_.emplace_back();
-    switch (n.tag) {
-      case arg_type::boolean:
-      case arg_type::character:
-      case arg_type::i32:
-      case arg_type::u32:
-      case arg_type::i64:
-      case arg_type::u64:
-      case arg_type::f32:
-      case arg_type::f64:
-      case arg_type::f80:
-      case arg_type::pointer:
-      case arg_type::string:
-      case arg_type::text: {
-        ++i;
-        return visit_scalar(n.tag, r, [&](auto v) { set_scalar(at, n.tag, v); });
-      }
-      case arg_type::duration: {
-        ++i;
-        return visit_duration(n.aux, r, [&](auto d) {
-          value& out = values_[at];
-          out.type = value_type::duration;
-          out.int64 = saturated_ns(d);
-          const std::size_t from = scratch_.size();
-          fmt::format_to(std::back_inserter(scratch_), "{}", d);
-          set_scratch_text(at, from);
-        });
-      }
-      case arg_type::time: {
-        ++i;
-        return visit_duration(n.aux & period_mask, r, [&](auto d) {
-          value& out = values_[at];
-          out.type = value_type::time;
-          out.int64 = saturated_ns(d);
-        });
-      }
-      case arg_type::optional: {
-        std::uint8_t present = 0;
-        if (!r.read(present)) return false;
-        if (present == 0) {
-          values_[at].type = value_type::null;
-          i = skip_nodes(nodes, count, i);
-          return i <= count;
-        }
-        // A present optional is its value.
-        values_.pop_back();
-        ++i;
-        return decode(nodes, count, i, r, depth + 1);
-      }
-      case arg_type::sequence:
-      case arg_type::map: {
-        std::uint32_t elements = 0;
-        if (!r.read(elements)) return false;
-        const std::size_t child = i + 1;
-        const std::size_t end = skip_nodes(nodes, count, i);
-        if (end > count) return false;
-        for (std::uint32_t e = 0; e < elements; ++e) {
-          std::size_t c = child;
-          if (!decode(nodes, count, c, r, depth + 1)) return false;
-          if (n.tag == arg_type::map && !decode(nodes, count, c, r, depth + 1)) return false;
-        }
-        value& out = values_[at];
-        out.type = n.tag == arg_type::map ? value_type::object : value_type::array;
-        out.count = elements;
-        out.span = static_cast<std::uint32_t>(values_.size() - at);
-        i = end;
-        return true;
-      }
-      case arg_type::tuple: {
-        ++i;
-        for (std::uint8_t e = 0; e < n.aux; ++e) {
-          if (!decode(nodes, count, i, r, depth + 1)) return false;
-        }
-        value& out = values_[at];
-        out.type = value_type::array;
-        out.count = n.aux;
-        out.span = static_cast<std::uint32_t>(values_.size() - at);
-        return true;
-      }
-      case arg_type::user: {
-        const std::byte* bytes = nullptr;
-        if (n.format == nullptr || !r.read_bytes(n.size, bytes)) return false;
-        ++i;
-        const std::size_t from = scratch_.size();
-        n.format(bytes, "{}", scratch_);
-        values_[at].type = value_type::string;
-        values_[at].converted = true;
-        set_scratch_text(at, from);
-        return true;
-      }
-      case arg_type::field:
-      case arg_type::custom:
-        return false;
-    }
-    return false;
-  }
-
- private:
-  template <class T>
-  void set_scalar(std::size_t at, arg_type tag, T v) {
-    value& out = values_[at];
-    if constexpr (std::is_same_v<T, bool>) {
-      out.type = value_type::boolean;
-      out.boolean = v;
-    } else if constexpr (std::is_same_v<T, char>) {
-      out.type = value_type::string;
-      out.converted = true;
-      const std::size_t from = scratch_.size();
-      scratch_.push_back(v);
-      set_scratch_text(at, from);
-    } else if constexpr (std::is_same_v<T, std::string_view>) {
-      out.type = value_type::string;
-      out.converted = tag == arg_type::text;
-      out.text = v;
-    } else if constexpr (std::is_same_v<T, const void*>) {
-      out.type = value_type::string;
-      out.converted = true;
-      const std::size_t from = scratch_.size();
-      fmt::format_to(std::back_inserter(scratch_), "{}", v);
-      set_scratch_text(at, from);
-    } else if constexpr (std::is_same_v<T, float>) {
-      out.type = value_type::float64;
-      out.float64 = widen(v);
-    } else if constexpr (std::is_floating_point_v<T>) {
-      out.type = value_type::float64;
-      out.float64 = static_cast<double>(v);
-    } else if constexpr (std::is_signed_v<T>) {
-      out.type = value_type::int64;
-      out.int64 = v;
-    } else {
-      out.type = value_type::uint64;
-      out.uint64 = v;
-    }
-  }
-
-  // The text is in scratch_ from `from` to its end; scratch_ may still
-  // grow, so the view is made once the record is decoded.
-  void set_scratch_text(std::size_t at, std::size_t from) {
-    fixups_.push_back({at, from, scratch_.size() - from});
-  }
-
-  std::vector<value>& values_;
-  std::string& scratch_;
-  std::vector<text_fixup>& fixups_;
-};
-
-void apply_fixups(std::vector<value>& values, const std::string& scratch,
-                  const std::vector<text_fixup>& fixups) {
-  for (const text_fixup& f : fixups) {
-    values[f.value].text = std::string_view(scratch.data() + f.offset, f.length);
-  }
-}
-
-// The text of a decoded compound argument as fmt prints the C++ value
-// (fmt/ranges.h): the type nodes say what the value tree does not, such
-// as tuples in parentheses, sets in braces and quoted chars. `v` walks the
-// values decoded from the same nodes and ends past them.
-void append_fmt_text(std::string& out, const type_node* nodes, std::size_t count, std::size_t ni,
-                     const value*& v, bool nested, std::size_t depth = 0) {
-  if (ni >= count || depth > max_depth) return;
-  const type_node& n = nodes[ni];
-  switch (n.tag) {
-    case arg_type::optional:
-      if (v->type == value_type::null) {
-        out.append("none");
-        v = v->next();
-      } else {
-        append_fmt_text(out, nodes, count, ni + 1, v, nested, depth + 1);
-      }
-      return;
-    case arg_type::sequence:
-    case arg_type::map:
-    case arg_type::tuple: {
-      const bool map = n.tag == arg_type::map;
-      const char open = n.tag == arg_type::tuple ? '(' : (map || n.aux == 1) ? '{' : '[';
-      const char close = open == '(' ? ')' : open == '{' ? '}' : ']';
-      const std::uint32_t elements = v->count;
-      v = v->first_child();
-      out.push_back(open);
-      std::size_t child = ni + 1;
-      for (std::uint32_t e = 0; e < elements; ++e) {
-        if (e != 0) out.append(", ");
-        if (n.tag == arg_type::tuple) {
-          append_fmt_text(out, nodes, count, child, v, true, depth + 1);
-          child = skip_nodes(nodes, count, child);
-        } else {
-          append_fmt_text(out, nodes, count, ni + 1, v, true, depth + 1);
-          if (map) {
-            out.append(": ");
-            append_fmt_text(out, nodes, count, skip_nodes(nodes, count, ni + 1), v, true,
-                            depth + 1);
-          }
-        }
-      }
-      out.push_back(close);
-      return;
-    }
-    case arg_type::character:
-      if (nested) {
-        // As fmt's ranges print a char: quoted, escaped.
-        out.push_back('\'');
-        const char c = v->text.empty() ? '\0' : v->text[0];
-        if (c == '\'' || c == '\\') {
-          out.push_back('\\');
-          out.push_back(c);
-        } else if (c == '\n') {
-          out.append("\\n");
-        } else if (c == '\r') {
-          out.append("\\r");
-        } else if (c == '\t') {
-          out.append("\\t");
-        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f ||
-                   static_cast<unsigned char>(c) >= 0x80) {
-          out.append(fmt::format("\\x{:02x}", static_cast<unsigned char>(c)));
-        } else {
-          out.push_back(c);
-        }
-        out.push_back('\'');
-        v = v->next();
-        return;
-      }
-      break;
-    case arg_type::string:
-      if (nested) {
-        append_quoted_text(out, v->text);
-        v = v->next();
-        return;
-      }
-      break;
-    default:
-      break;
-  }
-  append_value_text(out, *v);
-  v = v->next();
-}
 
 void append_fallback(fmt::memory_buffer& out, std::size_t start, const call_site& site,
                      std::string_view note) {
@@ -912,11 +417,17 @@ bool record_decoder::decode(const call_site& site, std::span<const std::byte> bo
 }
 
 bool record_decoder::decode(const record_header& rec, fmt::memory_buffer& message) noexcept {
-  const auto* p = reinterpret_cast<const std::byte*>(&rec + 1);
-  const auto* end = reinterpret_cast<const std::byte*>(&rec) + rec.size;
+  const auto* body = reinterpret_cast<const std::byte*>(&rec + 1);
+  return decode(*rec.site, rec.flags, {body, rec.size - sizeof(record_header)}, message);
+}
+
+bool record_decoder::decode(const call_site& site, std::uint8_t flags,
+                            std::span<const std::byte> body, fmt::memory_buffer& message) noexcept {
+  const std::byte* p = body.data();
+  const std::byte* end = p + body.size();
   std::span<const std::byte> bound;
   std::span<const std::byte> scope;
-  if ((rec.flags & record_has_context) != 0) {
+  if ((flags & record_has_context) != 0) {
     std::uint32_t b = 0;
     std::uint32_t s = 0;
     if (end - p >= 8) {
@@ -930,17 +441,18 @@ bool record_decoder::decode(const record_header& rec, fmt::memory_buffer& messag
       p += std::size_t{b} + s;
     }
   }
-  if ((rec.flags & record_preformatted) != 0) {
-    return decode_preformatted(rec, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+  if ((flags & record_preformatted) != 0) {
+    return decode_preformatted(site, flags, bound, scope, {p, static_cast<std::size_t>(end - p)},
+                               message);
   }
-  return decode(*rec.site, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
+  return decode(site, bound, scope, {p, static_cast<std::size_t>(end - p)}, message);
 }
 
-bool record_decoder::decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
+bool record_decoder::decode_preformatted(const call_site& site, std::uint8_t flags,
+                                         std::span<const std::byte> bound,
                                          std::span<const std::byte> scope,
                                          std::span<const std::byte> rest,
                                          fmt::memory_buffer& message) noexcept {
-  const call_site& site = *rec.site;
   const std::size_t start = message.size();
   reset();
   try {
@@ -959,7 +471,7 @@ bool record_decoder::decode_preformatted(const record_header& rec, std::span<con
     const std::span<const std::byte> args = rest.subspan(8 + std::size_t{len}, args_len);
     bool ok = walk_context(bound, field_origin::bound);
     ok = walk_context(scope, field_origin::scope) && ok;
-    if ((rec.flags & record_message_only) == 0) ok = walk_args(site, args) && ok;
+    if ((flags & record_message_only) == 0) ok = walk_args(site, args) && ok;
     finish_fields();
     if (ok) return true;
     const std::string_view note = " [jot: fields are damaged]";

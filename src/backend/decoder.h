@@ -10,18 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "backend/value_decoder.h"
 #include "jot/detail/wire.h"
 #include "jot/record.h"
 
 namespace jot::detail {
-
-// A value whose text is in a scratch string that may still grow: the view
-// is made once the record is decoded.
-struct text_fixup {
-  std::size_t value;
-  std::size_t offset;
-  std::size_t length;
-};
 
 // Decodes records on the writer thread.
 //
@@ -46,6 +39,12 @@ class record_decoder {
  public:
   // `rec` is a whole record (not an indirect entry): rec.size bytes.
   bool decode(const record_header& rec, fmt::memory_buffer& message) noexcept;
+
+  // A record's body as the ring holds it after the header (the context
+  // section, an async_eager message, the arguments), for `site`, with the
+  // header's flags: how the binary log's reader decodes.
+  bool decode(const call_site& site, std::uint8_t flags, std::span<const std::byte> body,
+              fmt::memory_buffer& message) noexcept;
 
   // The same, from the parts (for tests and fuzzing): `context` is the
   // context section's bound and scope bytes, `args` the arguments.
@@ -88,9 +87,9 @@ class record_decoder {
 
   // A record whose message the caller rendered (delivery::async_eager):
   // the message is copied, the fields decoded. `rest` follows the context.
-  bool decode_preformatted(const record_header& rec, std::span<const std::byte> bound,
-                           std::span<const std::byte> scope, std::span<const std::byte> rest,
-                           fmt::memory_buffer& message) noexcept;
+  bool decode_preformatted(const call_site& site, std::uint8_t flags,
+                           std::span<const std::byte> bound, std::span<const std::byte> scope,
+                           std::span<const std::byte> rest, fmt::memory_buffer& message) noexcept;
   // Forgets the last record's arguments, values and fields.
   void reset() noexcept;
   const plan& plan_for(const call_site& site);

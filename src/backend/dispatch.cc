@@ -22,6 +22,7 @@
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/thread.h"
+#include "sinks/raw_sink.h"
 #include "sinks/sink_control.h"
 
 namespace jot::detail {
@@ -92,39 +93,66 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   }
   // The crash handler's record: every logger's kept records come first.
   if (writer_ && (rec.flags & record_every_sink) != 0) dump_all_kept(*this);
-  message_.clear();
-  decoder_.decode(rec, message_);
 
+  // Decoded once, for the first sink that renders: a raw sink (the binary
+  // log) takes the record as it is.
   record_view view;
-  view.time_ns = time_ns;
-  view.lvl = site.lvl;
-  view.logger_name = rec.log->name();
-  view.message = std::string_view(message_.data(), message_.size());
-  view.format = site.message_template;
-  view.fields = decoder_.fields();
-  if (kept_) {
-    marked_fields_.assign(view.fields.begin(), view.fields.end());
-    marked_fields_.push_back(field{"backtrace", &backtrace_mark, field_origin::call});
-    view.fields = marked_fields_;
-  }
-  view.file = site.file;
-  view.function = site.function;
-  view.line = site.line;
-  view.thread_id = thread_id;
-  view.thread_name = thread_name;
+  bool decoded = false;
+
+  // A sink holding unflushed records goes to the writer's list (under its
+  // lock, which its caller holds).
+  const auto list = [this](sink& s, sink_control& c) {
+    if (writer_) {
+      listed_.push_back(&s);
+    } else {
+      pending_sinks& p = pending();
+      const std::lock_guard<std::mutex> plk(p.mu);
+      p.sinks.push_back(&s);
+      p.any.store(true, std::memory_order_release);
+    }
+    c.listed = true;  // once it is in a list
+  };
 
   lines_used_ = 0;
   tls_level_marks.clear();  // marks of earlier records' lines are stale
   // The crash handler's record goes to every sink it can find.
   const bool everywhere = (rec.flags & record_every_sink) != 0 && collect_every_sink(every_);
   for (const std::shared_ptr<sink>& s : everywhere ? every_ : rec.log->sinks()) {
-    formatter* f = s->formatter_ptr().get();
-    std::string* line = nullptr;
-    for (std::size_t i = 0; i < lines_used_; ++i) {
-      if (lines_[i].first == f) line = &lines_[i].second;
-    }
     sink_control& c = sink_control::of(*s);
     try {
+      if (c.raw != nullptr) {
+        const raw_record raw{&rec, time_ns, thread_id, thread_name};
+        const sink_lock lk(c.mu, s.get());
+        if (!lk.owns()) continue;  // a crash drain gave up on it
+        if (write_raw_locked(*c.raw, c, raw, site.lvl)) list(*s, c);
+        continue;
+      }
+      if (!decoded) {
+        view.time_ns = time_ns;
+        view.lvl = site.lvl;
+        view.logger_name = rec.log->name();
+        view.format = site.message_template;
+        view.file = site.file;
+        view.function = site.function;
+        view.line = site.line;
+        view.thread_id = thread_id;
+        view.thread_name = thread_name;
+        message_.clear();
+        decoder_.decode(rec, message_);
+        view.message = std::string_view(message_.data(), message_.size());
+        view.fields = decoder_.fields();
+        if (kept_) {
+          marked_fields_.assign(view.fields.begin(), view.fields.end());
+          marked_fields_.push_back(field{"backtrace", &backtrace_mark, field_origin::call});
+          view.fields = marked_fields_;
+        }
+        decoded = true;
+      }
+      formatter* f = s->formatter_ptr().get();
+      std::string* line = nullptr;
+      for (std::size_t i = 0; i < lines_used_; ++i) {
+        if (lines_[i].first == f) line = &lines_[i].second;
+      }
       if (line == nullptr) {
         if (lines_used_ == lines_.size()) lines_.emplace_back();
         auto& slot = lines_[lines_used_];
@@ -142,17 +170,7 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
       }
       const sink_lock lk(c.mu, s.get());
       if (!lk.owns()) continue;
-      if (write_locked(*s, c, view, *line)) {
-        if (writer_) {
-          listed_.push_back(s.get());
-        } else {
-          pending_sinks& p = pending();
-          const std::lock_guard<std::mutex> plk(p.mu);
-          p.sinks.push_back(s.get());
-          p.any.store(true, std::memory_order_release);
-        }
-        c.listed = true;  // once it is in a list
-      }
+      if (write_locked(*s, c, view, *line)) list(*s, c);
     } catch (const std::exception& e) {
       report_error(
           fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(), e.what()));

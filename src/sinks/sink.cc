@@ -10,6 +10,7 @@
 
 #include "backend/backend.h"
 #include "platform/clock.h"
+#include "sinks/raw_sink.h"
 #include "sinks/sink_control.h"
 
 namespace jot {
@@ -33,6 +34,8 @@ flush_policy sink::get_flush_policy() const {
 }  // namespace jot
 
 namespace jot::detail {
+
+raw_sink::raw_sink() { sink_control::of(*this).raw = this; }
 
 namespace {
 
@@ -63,17 +66,27 @@ void call_sync(sink& s, sink_control& c, std::int64_t now_ns) noexcept {
   guarded([&s] { s.sync(); }, "sync()");
 }
 
+// The policy's record-count and level rules, after a record was written.
+bool after_write(sink& s, sink_control& c, level lvl) {
+  if (c.unflushed++ == 0) c.unflushed_since_ns = monotonic_ns();
+  const flush_policy& p = c.policy;
+  if ((p.every_records != 0 && c.unflushed >= p.every_records) ||
+      (p.at_level != level::off && lvl >= p.at_level)) {
+    flush_locked(s, c, false);
+  }
+  return !c.listed && c.needs_care();
+}
+
 }  // namespace
 
 bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_view line) {
   s.write(rec, line);
-  if (c.unflushed++ == 0) c.unflushed_since_ns = monotonic_ns();
-  const flush_policy& p = c.policy;
-  if ((p.every_records != 0 && c.unflushed >= p.every_records) ||
-      (p.at_level != level::off && rec.lvl >= p.at_level)) {
-    flush_locked(s, c, false);
-  }
-  return !c.listed && c.needs_care();
+  return after_write(s, c, rec.lvl);
+}
+
+bool write_raw_locked(raw_sink& s, sink_control& c, const raw_record& rec, level lvl) {
+  s.write_raw(rec);
+  return after_write(s, c, lvl);
 }
 
 void flush_locked(sink& s, sink_control& c, bool sync_now) {

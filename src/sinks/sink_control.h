@@ -13,6 +13,9 @@
 
 namespace jot::detail {
 
+class raw_sink;
+struct raw_record;
+
 struct sink_control {
   std::mutex mu;
   flush_policy policy;
@@ -24,6 +27,8 @@ struct sink_control {
   // In the writer's list of sinks to look after (or on its way there):
   // true whenever needs_care().
   bool listed = false;
+  // Set by a raw_sink: its records are handed over undecoded.
+  raw_sink* raw = nullptr;
 
   static sink_control& of(sink& s) noexcept { return *s.control_; }
 
@@ -58,6 +63,9 @@ class sink_lock {
 // list (it holds unflushed bytes or owes a sync and is not listed yet);
 // the caller lists it and sets `listed`.
 bool write_locked(sink& s, sink_control& c, const record_view& rec, std::string_view line);
+
+// The same for a raw sink: `lvl` is the record's level.
+bool write_raw_locked(raw_sink& s, sink_control& c, const raw_record& rec, level lvl);
 
 // Flushes the sink if it holds unflushed records (or kept some at its last
 // flush: sink::holds_unwritten()), then syncs as the policy says;

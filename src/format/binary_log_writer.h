@@ -1,0 +1,77 @@
+// Encoding records into the binary log's entries (format: binary_log.h).
+// Consumer role only: used by the binary file sink under its lock.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "jot/detail/wire.h"
+#include "sinks/raw_sink.h"
+
+namespace jot::detail {
+
+// Turns records into entries: each record refers to its call site, logger
+// and thread by a small id, and the first record of a segment that needs
+// one is preceded by its definition. Arguments are copied as they are in
+// the ring, less the padding; the one exception is a user type formatted
+// on the writer (jot::defer_format), which becomes the text its formatter
+// makes with the placeholder's spec, since its formatter cannot be written
+// into a file.
+class binary_log_writer {
+ public:
+  binary_log_writer();
+  ~binary_log_writer();
+  binary_log_writer(const binary_log_writer&) = delete;
+  binary_log_writer& operator=(const binary_log_writer&) = delete;
+
+  // Appends a segment entry to `out` and forgets every id: what follows
+  // decodes on its own. Call it at the start of each file.
+  void start_segment(std::string& out);
+  // Appends `r` to `out`, after the definitions it needs.
+  void append(std::string& out, const raw_record& r);
+
+ private:
+  struct site_info {
+    std::uint32_t id = 0;
+    // A node of the tree is a deferred user type (written as its text) or a
+    // long double (written without the padding bytes its memory holds).
+    bool has_user = false;
+    bool flat = false;  // every argument a scalar (the common case): no tree to walk
+  };
+  const site_info& site_of(std::string& out, const call_site& site);
+  std::uint32_t logger_of(std::string& out, const logger& lg);
+  std::uint32_t thread_of(std::string& out, std::uint64_t tid, std::string_view name);
+  // The record's body as the file keeps it: a part of the record's own
+  // bytes, or body_ when a user type had to become text. The whole body
+  // when its bytes do not fit its call site (the reader then says so, as
+  // the text sinks would).
+  std::string_view make_body(const record_header& h, const call_site& site, const site_info& info);
+
+  struct site_slot {
+    const call_site* site = nullptr;
+    const site_info* info = nullptr;
+  };
+  static constexpr std::size_t site_slots = 256;
+  site_slot site_cache_[site_slots];
+  std::unordered_map<const call_site*, std::unique_ptr<site_info>> sites_;
+  std::unordered_map<const logger*, std::uint32_t> loggers_;
+  struct thread_info {
+    std::uint32_t id = 0;
+    std::string name;
+  };
+  std::unordered_map<std::uint64_t, thread_info> threads_;
+  std::uint32_t next_thread_id_ = 0;
+  const logger* last_logger_ = nullptr;
+  std::uint32_t last_logger_id_ = 0;
+  std::uint64_t last_tid_ = 0;
+  const thread_info* last_thread_ = nullptr;
+  std::int64_t last_time_ns_ = 0;
+  std::string body_;
+  std::string text_;  // a user type's text
+};
+
+}  // namespace jot::detail
