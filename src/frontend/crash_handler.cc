@@ -61,8 +61,10 @@ crash_state* g_state = nullptr;
 std::atomic<bool> g_installed{false};
 // The thread handling a crash (its kernel id), 0 if none.
 std::atomic<long> g_owner{0};
-// Set by the terminate handler: the SIGABRT that std::abort() raises next
-// only hands the signal on.
+// Set by the terminate handler (the SIGABRT that std::abort() raises next),
+// and once a fault was handed on to the handler installed before (a
+// sanitizer's, whose report then aborts): the process is ending with what
+// is already written, so a further fatal signal only hands itself on.
 std::atomic<bool> g_terminating{false};
 // Where a nested fatal signal, or the drain's time limit, ends the drain.
 sigjmp_buf g_jump;
@@ -274,6 +276,7 @@ void hand_on(int sig, siginfo_t* info, void* context) noexcept {
   if (is_fault(sig, info)) {
     // Returning runs the faulting instruction again, under the previous
     // disposition: a core dump shows the real fault.
+    if (has_function) g_terminating.store(true, std::memory_order_release);
     ::sigaction(sig, &prev, nullptr);
     return;
   }
