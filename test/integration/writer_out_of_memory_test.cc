@@ -8,6 +8,7 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -57,29 +58,36 @@ TEST(writer_out_of_memory, goes_on_and_loses_nothing) {
   ASSERT_TRUE(g_writer_known.load());
 
   g_fail.store(true);
-  // A new thread: the writer must allocate to take its ring in.
-  std::thread t([&log] {
-    for (int i = 0; i < 1000; ++i) JOT_INFO(log, "thread {}", i);
-  });
+  // New threads: the writer must allocate to take their rings in (it keeps
+  // room for eight more at a time, so ten are sure to need it).
+  constexpr int threads = 10;
+  constexpr int per_thread = 200;
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&log, t] {
+      for (int i = 0; i < per_thread; ++i) JOT_INFO(log, "thread {} {}", t, i);
+    });
+  }
   for (int i = 0; i < 1000; ++i) JOT_INFO(log, "main {}", i);
-  t.join();
+  for (auto& t : ts) t.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   g_fail.store(false);
   jot::flush();
 
   const auto lines = jot::test::read_lines(path);
   int main_next = 0;
-  int thread_next = 0;
+  std::vector<int> next(threads, 0);
   for (const auto& l : lines) {
+    int t = -1;
     int i = -1;
     if (std::sscanf(l.c_str(), "main %d", &i) == 1) {
       EXPECT_EQ(i, main_next++);
-    } else if (std::sscanf(l.c_str(), "thread %d", &i) == 1) {
-      EXPECT_EQ(i, thread_next++);
+    } else if (std::sscanf(l.c_str(), "thread %d %d", &t, &i) == 2 && t >= 0 && t < threads) {
+      EXPECT_EQ(i, next[static_cast<std::size_t>(t)]++);
     }
   }
   EXPECT_EQ(main_next, 1000);
-  EXPECT_EQ(thread_next, 1000);
+  for (int t = 0; t < threads; ++t) EXPECT_EQ(next[static_cast<std::size_t>(t)], per_thread);
   bool told = false;
   for (const auto& e : errors.snapshot()) {
     told = told || e.find("the writer thread could not allocate") != std::string::npos;
