@@ -115,13 +115,9 @@ void logger::enable_backtrace(std::size_t records, level dump_at) {
   }
   std::uint32_t s = state_.load(std::memory_order_relaxed);
   for (;;) {
-    const auto shown =
-        static_cast<level>((s & detail::state_backtrace) != 0
-                               ? (s >> detail::state_shown_shift) & detail::state_level_mask
-                               : s & detail::state_level_mask);
     std::uint32_t next = s & ~detail::state_backtrace;
     if (records != 0) next |= detail::state_backtrace;
-    next = with_level(next, shown);
+    next = with_level(next, detail::shown_level(s));
     if (state_.compare_exchange_weak(s, next, std::memory_order_release)) break;
   }
 }

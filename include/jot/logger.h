@@ -57,6 +57,12 @@ inline constexpr std::uint32_t state_not_ring = state_stopped | state_delivery_m
 inline constexpr std::uint32_t state_backtrace = 0x8000u;
 inline constexpr unsigned state_shown_shift = 16;
 
+// The logger's own level, from its state word (with or without a backtrace).
+constexpr level shown_level(std::uint32_t s) noexcept {
+  return static_cast<level>((s & state_backtrace) != 0 ? (s >> state_shown_shift) & state_level_mask
+                                                       : s & state_level_mask);
+}
+
 // The writer's store of a logger's kept records (src/backend/backtrace.h).
 struct backtrace_store;
 
@@ -251,10 +257,7 @@ class logger {
   /// Records below this level are discarded with one relaxed load (or,
   /// with a backtrace enabled, kept in memory).
   level get_level() const noexcept {
-    const std::uint32_t s = state_.load(std::memory_order_relaxed);
-    return static_cast<level>((s & detail::state_backtrace) != 0
-                                  ? (s >> detail::state_shown_shift) & detail::state_level_mask
-                                  : s & detail::state_level_mask);
+    return detail::shown_level(state_.load(std::memory_order_relaxed));
   }
   void set_level(level l) noexcept;
 
