@@ -7,7 +7,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -345,7 +344,7 @@ bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept {
       // A writer holds the role: it is stopping (wait for it), or jot was
       // started again and this call belongs in the ring.
       if (writer_running() && (lg.state() & state_stopped) == 0) return false;
-      std::this_thread::sleep_for(std::chrono::microseconds(20));
+      nap(20);
       static_cast<void>(lock.try_lock());
     }
     const consumer_role_scope role;

@@ -32,6 +32,7 @@
 #include "jot/sink.h"
 #include "platform/clock.h"
 #include "platform/stack_trace.h"
+#include "platform/thread.h"
 
 namespace jot::detail {
 namespace {
@@ -107,12 +108,6 @@ signal_text text_of(int sig) noexcept {
 bool is_fault(int sig, const siginfo_t* info) noexcept {
   return info != nullptr && info->si_code > 0 &&
          (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL);
-}
-
-void sleep_us(long us) noexcept {
-  timespec ts{0, us * 1000};
-  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
 }
 
 // Encodes one critical record into the crash ring. Async-signal-safe: the
@@ -240,7 +235,7 @@ void drain(std::uint64_t target) noexcept {
   for (;;) {
     if (writer_running()) {
       request_emergency_flush(target, st.opts.fsync);
-      while (!emergency_flush_done(target) && monotonic_ns() < deadline) sleep_us(200);
+      while (!emergency_flush_done(target) && monotonic_ns() < deadline) nap(200);
       return;
     }
     // No writer: take the consumer role, if nobody holds it.
@@ -251,7 +246,7 @@ void drain(std::uint64_t target) noexcept {
       return;
     }
     if (monotonic_ns() >= deadline) return;
-    sleep_us(200);
+    nap(200);
   }
 }
 
@@ -322,7 +317,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
         monotonic_ns() +
         std::chrono::duration_cast<std::chrono::nanoseconds>(g_state->opts.drain_timeout).count() +
         500'000'000;
-    while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) sleep_us(1000);
+    while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
   }
   hand_on(sig, info, context);
   --tls_depth;

@@ -209,7 +209,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     } else if (i < 128) {
       std::this_thread::yield();
     } else {
-      std::this_thread::sleep_for(std::chrono::microseconds(i < 256 ? 10 : 100));
+      nap(i < 256 ? 10 : 100);  // a signal cuts it short: then look again
     }
     tls_waiting = false;
     // A signal handler's call meanwhile ran to its end: the state is free.

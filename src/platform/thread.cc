@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,6 +95,11 @@ void process_wide_barrier() noexcept {
       ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
   if (registered && ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
   std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void nap(long us) noexcept {
+  const timespec ts{us / 1'000'000, (us % 1'000'000) * 1000};
+  static_cast<void>(::nanosleep(&ts, nullptr));
 }
 
 }  // namespace jot::detail

@@ -20,6 +20,16 @@ void pin_current_thread(int cpu) noexcept;
 // drains any store buffer just as surely.
 void process_wide_barrier() noexcept;
 
+// Sleeps about `us` microseconds, or less if a signal arrives: one
+// nanosleep(2), never restarted. Every caller waits in a loop that looks
+// again at what it waits for, so a short nap costs nothing; a restarted
+// relative sleep could cost everything: the kernel adds the timer slack
+// (50 us by default) to the time left at each restart, so under signals
+// arriving every few tens of microseconds it may never end (a thread
+// blocked on a full ring stayed blocked for good that way). Async-signal-
+// safe.
+void nap(long us) noexcept;
+
 // SIGXFSZ (a write past RLIMIT_FSIZE) and SIGPIPE (a write to a pipe with
 // no reader) end the process unless it handles or ignores them. A write by
 // jot must fail with EFBIG or EPIPE instead, which the sink reports: every

@@ -4,12 +4,12 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "backend/backend.h"
 #include "platform/clock.h"
+#include "platform/thread.h"
 #include "sinks/raw_sink.h"
 #include "sinks/sink_control.h"
 
@@ -159,7 +159,7 @@ sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
       if (i < max_abandoned) g_abandoned[i].store(owner, std::memory_order_release);
       return;
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    nap(100);
   }
 }
 
