@@ -12,16 +12,32 @@ set(jot_emulated_timeout 600)
 
 # qemu-user emulates one program: an execve() inside it starts the new
 # program natively. The host's own programs (rsyslogd, syslog-ng,
-# logrotate, openssl) start that way and talk to the emulated jot over
-# sockets and files, but a child program of this build is an aarch64 binary,
-# which the kernel runs only where binfmt_misc hands such binaries to qemu
-# (Debian's qemu-user-binfmt, on a host that allows it).
-set(jot_emulated_children OFF)
-if(EXISTS /proc/sys/fs/binfmt_misc/qemu-${CMAKE_SYSTEM_PROCESSOR})
-  file(STRINGS /proc/sys/fs/binfmt_misc/qemu-${CMAKE_SYSTEM_PROCESSOR} jot_binfmt LIMIT_COUNT 1)
-  if(jot_binfmt STREQUAL "enabled")
-    set(jot_emulated_children ON)
-  endif()
+# logrotate, openssl, /bin/sh) start that way and talk to the emulated jot
+# over sockets and files. The tests' child programs are aarch64 binaries of
+# this build, so the tests get, in their place, a shell script that runs
+# each through the emulator (under emulated/ in this directory).
+string(REPLACE ";" "' '" jot_emulator_words "${CMAKE_CROSSCOMPILING_EMULATOR}")
+# jot_emulated_child(<child target> <test target>...): the tests run the
+# child through its script.
+function(jot_emulated_child child)
+  set(script ${CMAKE_CURRENT_BINARY_DIR}/emulated/$<TARGET_FILE_NAME:${child}>)
+  file(GENERATE OUTPUT ${script}
+    CONTENT "#!/bin/sh\nexec '${jot_emulator_words}' '$<TARGET_FILE:${child}>' \"$@\"\n"
+    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                     WORLD_READ WORLD_EXECUTE)
+  foreach(test IN LISTS ARGN)
+    get_target_property(defs ${test} COMPILE_DEFINITIONS)
+    string(REPLACE "$<TARGET_FILE:${child}>" "${script}" defs "${defs}")
+    set_target_properties(${test} PROPERTIES COMPILE_DEFINITIONS "${defs}")
+  endforeach()
+endfunction()
+jot_emulated_child(jot_exit_child exit_without_shutdown_test)
+jot_emulated_child(jot_failing_write_child sink_failure_test)
+jot_emulated_child(jot_crash_child crash_handler_test)
+jot_emulated_child(jot_rotation_child
+  rotating_file_sink_test file_reopen_test logrotate_test rotation_two_million_test)
+if(TARGET jot-cat)
+  jot_emulated_child(jot-cat binary_log_round_trip_test binary_log_damage_test)
 endif()
 
 # jot_not_under_emulator(<test> <reason>): disables the test, says why.
@@ -31,21 +47,6 @@ function(jot_not_under_emulator name reason)
     message(STATUS "jot: ${name} does not run under the emulator: ${reason}")
   endif()
 endfunction()
-
-if(NOT jot_emulated_children)
-  set(jot_child_reason
-    "it runs a child program of this build (aarch64), and binfmt_misc does not hand those to qemu here")
-  foreach(name
-      exit_without_shutdown_test   # jot_exit_child
-      sink_failure_test            # jot_failing_write_child
-      crash_handler_test           # jot_crash_child
-      file_reopen_test             # jot_rotation_child
-      logrotate_test               # jot_rotation_child
-      binary_log_round_trip_test   # jot-cat
-      binary_log_damage_test)      # jot-cat
-    jot_not_under_emulator(${name} "${jot_child_reason}")
-  endforeach()
-endif()
 
 get_property(jot_emulated_tests DIRECTORY PROPERTY TESTS)
 foreach(name IN LISTS jot_emulated_tests)

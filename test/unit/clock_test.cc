@@ -13,14 +13,12 @@ namespace {
 
 using jot::detail::tick_source;
 
-tick_source chosen() {
-  return static_cast<tick_source>(jot::detail::g_tick_source.load());
-}
+tick_source chosen() { return static_cast<tick_source>(jot::detail::g_tick_source.load()); }
 
 TEST(clock, the_cpu_counter_is_chosen_where_it_is_usable) {
   jot::detail::choose_tick_source(jot::clock_source::tsc);
-  EXPECT_EQ(chosen(), jot::detail::cpu_counter_usable() ? tick_source::tsc
-                                                        : tick_source::monotonic);
+  EXPECT_EQ(chosen(),
+            jot::detail::cpu_counter_usable() ? tick_source::tsc : tick_source::monotonic);
 #if defined(__aarch64__)
   // Every aarch64 Linux system states its counter's frequency.
   EXPECT_NE(jot::detail::cpu_counter_hz(), 0u);
