@@ -27,11 +27,20 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 # pkg-config (FindOpenSSL asks it first) reads the arm64 packages' .pc files.
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/${jot_cross_triple}/pkgconfig:/usr/share/pkgconfig)
 
-# ctest and gtest_discover_tests run the test programs through qemu-user, with
-# the cross toolchain's loader and C/C++ runtime.
+# ctest and gtest_discover_tests run the test programs through qemu-user.
+# The arm64 packages bring the multiarch C library (libc6:arm64), and then
+# the programs must run with its loader, /lib/ld-linux-aarch64.so.1: with
+# -L /usr/aarch64-linux-gnu qemu would take the loader of the cross
+# toolchain's own C library, a different build, which then loads the
+# multiarch libc.so.6 (through ld.so.cache), and the mix hangs in
+# pthread_create. Only without the multiarch C library is that prefix used.
 if(NOT DEFINED CMAKE_CROSSCOMPILING_EMULATOR)
   find_program(jot_qemu_aarch64 qemu-aarch64)
   if(jot_qemu_aarch64)
-    set(CMAKE_CROSSCOMPILING_EMULATOR ${jot_qemu_aarch64} -L /usr/${jot_cross_triple})
+    if(EXISTS /lib/ld-linux-aarch64.so.1)
+      set(CMAKE_CROSSCOMPILING_EMULATOR ${jot_qemu_aarch64})
+    else()
+      set(CMAKE_CROSSCOMPILING_EMULATOR ${jot_qemu_aarch64} -L /usr/${jot_cross_triple})
+    endif()
   endif()
 endif()
