@@ -48,6 +48,24 @@ function(jot_not_under_emulator name reason)
   endif()
 endfunction()
 
+# jot_case_not_under_emulator(<test> <gtest case> <reason>): leaves one case
+# of a test program out (through GTEST_FILTER), says why.
+function(jot_case_not_under_emulator name test_case reason)
+  if(TEST ${name})
+    set_property(GLOBAL APPEND PROPERTY jot_emulated_left_out_${name} ${test_case})
+    get_property(cases GLOBAL PROPERTY jot_emulated_left_out_${name})
+    string(REPLACE ";" ":" cases "${cases}")
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "GTEST_FILTER=-${cases}")
+    message(STATUS "jot: ${name}: ${test_case} does not run under the emulator: ${reason}")
+  endif()
+endfunction()
+
+# qemu-user 7.2 (Debian 12) aborts in a forked child of a multi-threaded
+# program when the child starts a thread ("qemu_plugin_vcpu_init_hook:
+# assertion failed"); the child here restarts jot's writer.
+jot_case_not_under_emulator(fork_child_logs_test fork_child_logs.parent_and_child_records_each_once
+  "qemu-user aborts when a forked child of a multi-threaded program starts a thread")
+
 get_property(jot_emulated_tests DIRECTORY PROPERTY TESTS)
 foreach(name IN LISTS jot_emulated_tests)
   get_test_property(${name} TIMEOUT jot_t)
