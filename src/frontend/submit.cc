@@ -205,6 +205,8 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     if (i < 64) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
+#elif defined(__aarch64__)
+      asm volatile("yield" ::: "memory");
 #endif
     } else if (i < 128) {
       std::this_thread::yield();

@@ -36,9 +36,31 @@ bool tsc_is_invariant() noexcept {
 #endif
 }
 
+std::uint64_t cpu_counter_hz() noexcept {
+#if defined(__aarch64__)
+  std::uint64_t hz = 0;
+  asm volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+  return hz & 0xffffffffu;  // the upper half is reserved
+#else
+  return 0;
+#endif
+}
+
+bool cpu_counter_usable() noexcept {
+#if defined(__aarch64__)
+  // The architecture makes the virtual counter system-wide, monotonic and of
+  // a fixed frequency, and Linux lets user space read it (emulating the read
+  // on parts with errata). CNTFRQ_EL0 is zero only where firmware did not set
+  // the timer up; then the counter's rate is unknown and not trusted.
+  return cpu_counter_hz() != 0;
+#else
+  return tsc_is_invariant();
+#endif
+}
+
 void choose_tick_source(clock_source wanted) noexcept {
   int expected = static_cast<int>(tick_source::unset);
-  const tick_source chosen = (wanted == clock_source::tsc && tsc_is_invariant())
+  const tick_source chosen = (wanted == clock_source::tsc && cpu_counter_usable())
                                  ? tick_source::tsc
                                  : tick_source::monotonic;
   g_tick_source.compare_exchange_strong(expected, static_cast<int>(chosen),
@@ -49,9 +71,9 @@ std::uint64_t ticks_slow() noexcept {
   if (g_tick_source.load(std::memory_order_acquire) == static_cast<int>(tick_source::unset)) {
     choose_tick_source(clock_source::tsc);
   }
-#if defined(__x86_64__) || defined(__i386__)
+#if JOT_DETAIL_HAS_CPU_COUNTER
   if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
-    return __builtin_ia32_rdtsc();
+    return cpu_counter();
   }
 #endif
   return static_cast<std::uint64_t>(monotonic_ns());
@@ -63,6 +85,14 @@ std::uint64_t ticks_ordered() noexcept {
     __builtin_ia32_lfence();
     const std::uint64_t t = __builtin_ia32_rdtsc();
     __builtin_ia32_lfence();
+    return t;
+  }
+#elif defined(__aarch64__)
+  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc)) {
+    // isb: the read waits for the instructions before it, and those after it
+    // wait for the read.
+    std::uint64_t t = 0;
+    asm volatile("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(t) : : "memory");
     return t;
   }
 #endif
@@ -102,6 +132,9 @@ constexpr std::int64_t first_window_ns = 2'000'000;
 constexpr std::int64_t first_resync_ns = 50'000'000;
 constexpr std::int64_t max_resync_ns = 1'000'000'000;
 constexpr std::int64_t max_slew_ns = 50'000'000;
+// How far (a fraction) a measured counter rate may stray from the stated one
+// and still be taken as a measuring error.
+constexpr double nominal_tolerance = 0.01;
 
 }  // namespace
 
@@ -115,6 +148,12 @@ void wall_clock::calibrate() {
     std::this_thread::sleep_for(std::chrono::nanoseconds(first_window_ns));
     const clock_pair m1 = read_pair(monotonic_ns);
     rate_ = static_cast<double>(m1.ns - m0.ns) / static_cast<double>(m1.ticks - m0.ticks);
+    // Where the counter states its frequency (aarch64), take it unless the
+    // measurement clearly disagrees (firmware that set CNTFRQ_EL0 wrong).
+    if (const std::uint64_t hz = cpu_counter_hz(); hz != 0) {
+      const double nominal = 1e9 / static_cast<double>(hz);
+      if (std::fabs(rate_ - nominal) <= nominal * nominal_tolerance) rate_ = nominal;
+    }
   } else {
     rate_ = 1.0;
   }

@@ -9,11 +9,17 @@
 namespace jot::detail {
 
 // Fixes the tick source before the first tick is taken. `tsc` falls back to
-// the monotonic clock where the TSC is not invariant. Idempotent: the first
-// choice stands for the life of the process, since records in flight were
-// stamped with it.
+// the monotonic clock where the CPU's counter is not usable (see
+// cpu_counter_usable()). Idempotent: the first choice stands for the life of
+// the process, since records in flight were stamped with it.
 void choose_tick_source(clock_source wanted) noexcept;
 bool tsc_is_invariant() noexcept;
+// Whether cpu_counter() can stamp records: on x86-64 an invariant TSC, on
+// aarch64 a virtual counter with a stated frequency; false elsewhere.
+bool cpu_counter_usable() noexcept;
+// The counter's frequency as the CPU states it (CNTFRQ_EL0 on aarch64), or 0
+// where it does not say (x86-64: the rate is measured).
+std::uint64_t cpu_counter_hz() noexcept;
 
 // ticks() with the reads ordered: nothing before it is executed after the
 // read, nothing after it before. For the writer, not the hot path.

@@ -175,6 +175,9 @@ TEST_F(crash_handler, abort_with_fsync) {
 }
 
 TEST_F(crash_handler, division_by_zero) {
+#if defined(__aarch64__)
+  GTEST_SKIP() << "aarch64 raises no SIGFPE for an integer division by zero (the result is 0)";
+#endif
   const outcome o = run_child("fpe");
   expect_status(o, "fpe", SIGFPE);
   expect_all_records(o);
