@@ -5,15 +5,17 @@
 #include <atomic>
 #include <cstdint>
 
+#include "jot/export.h"
+
 namespace jot::detail {
 
 enum class tick_source : int { unset = 0, tsc = 1, monotonic = 2 };
 
 // Chosen once, before the first tick is taken (see choose_tick_source()).
-inline std::atomic<int> g_tick_source{0};
+JOT_API inline std::atomic<int> g_tick_source{0};
 
 // Decides the tick source on first use; compiled in src/platform/clock.cc.
-std::uint64_t ticks_slow() noexcept;
+JOT_API std::uint64_t ticks_slow() noexcept;
 
 // A raw, per-process monotonic tick: the TSC where it is invariant, else
 // CLOCK_MONOTONIC nanoseconds. Not ordered against surrounding loads and
