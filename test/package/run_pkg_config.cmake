@@ -4,6 +4,7 @@
 #
 #   cmake -DPREFIX=<jot's install prefix> -DSOURCE=<main.cc> -DWORK_DIR=<dir>
 #         -DCXX_COMPILER=<c++> -DPKG_CONFIG=<pkg-config> -DVERSION=<x.y.z>
+#         [-DEXPECT_SHARED=ON]   # else the consumer must not load libjot.so
 #         -P run_pkg_config.cmake
 cmake_minimum_required(VERSION 3.22)
 
@@ -61,8 +62,10 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config test: compiling the consumer failed (${rc})")
 endif()
 file(STRINGS "${exe}" needed REGEX "^libjot\\.so\\.[0-9.]+$")
-if(needed STREQUAL "")
+if(EXPECT_SHARED AND needed STREQUAL "")
   message(FATAL_ERROR "pkg-config test: the consumer does not load libjot.so")
+elseif(NOT EXPECT_SHARED AND NOT needed STREQUAL "")
+  message(FATAL_ERROR "pkg-config test: the consumer loads ${needed}, not the static library")
 endif()
 
 set(log_file "${WORK_DIR}/consumer.log")
