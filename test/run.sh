@@ -100,6 +100,8 @@ readonly packages=(
   # unpacked below).
   libssl-dev openssl rsyslog rsyslog-openssl systemd
   libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0 libcap2
+  # The package test of jot.pc.
+  pkg-config
 )
 
 # A package installed for two architectures (the arm64 pass adds arm64

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "jot/export.h"
 #include "jot/record.h"
 #include "jot/sink.h"
 
@@ -37,7 +38,7 @@ struct binary_file_options {
 /// behave as for file_sink. User types opted into deferred formatting
 /// (jot::defer_format) are the one thing formatted on the writer: their
 /// text, made with their placeholder's spec, goes into the file.
-std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_options options = {});
+JOT_API std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_options options = {});
 
 /// Decodes a binary log from bytes handed to it in order, as they arrive
 /// (a whole file, or a growing one read piece by piece).
@@ -56,7 +57,7 @@ std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_options opt
 /// Damaged bytes never make it crash or read outside its input: next()
 /// says `failed`, error() says where and why, and the following calls look
 /// for the next segment and go on from there.
-class binary_log_reader {
+class JOT_API binary_log_reader {
  public:
   enum class status {
     record,     // `rec` holds the next record
@@ -100,7 +101,7 @@ class binary_log_reader {
 /// in the file's order. Returns an empty string if the whole file decoded,
 /// else every problem met, one per line (a file that cannot be read, a
 /// damaged part, a file cut short).
-std::string read_binary_log(const std::string& path,
-                            const std::function<void(const record_view&)>& on_record);
+JOT_API std::string read_binary_log(const std::string& path,
+                                    const std::function<void(const record_view&)>& on_record);
 
 }  // namespace jot

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "jot/export.h"
 #include "jot/sink.h"
 
 namespace jot {
@@ -98,7 +99,7 @@ struct syslog_options {
 /// collector held unread) is lost, and its size, as far as the kernel
 /// knows it, is reported. Throws config_error for an address that cannot
 /// be resolved, an unusable TLS file or a bad option.
-std::shared_ptr<sink> syslog_sink(syslog_options options = {});
+JOT_API std::shared_ptr<sink> syslog_sink(syslog_options options = {});
 
 struct journald_options {
   std::string path = "/run/systemd/journal/socket";
@@ -118,6 +119,6 @@ struct journald_options {
 ///
 ///     auto& log = jot::make_logger("app", {jot::journald_sink()});
 ///     JOT_INFO(log, "order {id} paid", 17);  // journalctl -o json: "ID":"17"
-std::shared_ptr<sink> journald_sink(journald_options options = {});
+JOT_API std::shared_ptr<sink> journald_sink(journald_options options = {});
 
 }  // namespace jot

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "jot/export.h"
+
 namespace jot {
 
 enum class clock_source {
@@ -137,24 +139,24 @@ struct stats_snapshot {
 /// thread. Records written on the calling thread (by a logger in
 /// delivery::sync, or after shutdown) pass through no ring: they count in
 /// the totals `written` and `bytes` (their encoded size), not per thread.
-stats_snapshot stats();
+JOT_API stats_snapshot stats();
 
 /// Starts the writer thread with these options. Logging starts jot lazily
 /// with the defaults, so this is only for choosing. Returns false (and
 /// changes nothing) if jot is already running. Can start jot again after
 /// shutdown().
-bool start(const options& opts = {});
+JOT_API bool start(const options& opts = {});
 
 /// True between start (explicit or lazy) and shutdown.
-bool running() noexcept;
+JOT_API bool running() noexcept;
 
 /// Returns once every record logged before the call, by any thread, has
 /// been written to its sinks and the sinks flushed.
-void flush() noexcept;
+JOT_API void flush() noexcept;
 
 /// Writes everything logged so far, flushes the sinks and stops the writer
 /// thread. Log calls made afterwards are written synchronously by the
 /// calling thread. Called automatically at normal exit.
-void shutdown() noexcept;
+JOT_API void shutdown() noexcept;
 
 }  // namespace jot

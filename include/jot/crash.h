@@ -6,6 +6,8 @@
 #include <chrono>
 #include <vector>
 
+#include "jot/export.h"
+
 namespace jot {
 
 class logger;
@@ -54,6 +56,6 @@ struct crash_options {
 /// when they make their ring: install it before starting threads. What the
 /// handler does, and what it cannot promise (SIGKILL, the OOM killer, power
 /// loss, _exit()), is in docs/internals.md.
-bool install_crash_handler(const crash_options& options = {});
+JOT_API bool install_crash_handler(const crash_options& options = {});
 
 }  // namespace jot

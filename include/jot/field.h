@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "jot/detail/codec.h"
+#include "jot/export.h"
 #include "jot/logger.h"
 
 namespace jot {
@@ -37,8 +38,8 @@ constexpr kv_field<const char*> kv(std::string_view key, const char (&value)[N])
 
 namespace detail {
 // Compiled in src/frontend/context.cc.
-std::uint32_t scope_push(std::string_view fields) noexcept;
-void scope_pop(std::uint32_t previous) noexcept;
+JOT_API std::uint32_t scope_push(std::string_view fields) noexcept;
+JOT_API void scope_pop(std::uint32_t previous) noexcept;
 }  // namespace detail
 
 /// Adds fields to every record the current thread logs while it lives:

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "jot/export.h"
 #include "jot/record.h"
 
 namespace jot {
@@ -25,7 +26,7 @@ struct format_lock {
 /// the writer thread or from a thread logging in delivery::sync mode, so
 /// implementations need no locking and may keep state between records. One
 /// formatter shared by several sinks renders each record once.
-class formatter {
+class JOT_API formatter {
  public:
   virtual ~formatter() = default;
   /// Appends the rendered record, including its line end, to `out`.
@@ -41,7 +42,7 @@ class formatter {
 enum class time_zone { utc, local };
 
 /// Thrown by setup calls (pattern_formatter, ...) given an invalid argument.
-class config_error : public std::invalid_argument {
+class JOT_API config_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };
@@ -76,8 +77,8 @@ inline constexpr std::string_view default_pattern =
 /// `\n`, `\t`, `\x1b`..., so no message can forge a log line; field values
 /// are quoted and escaped as in logfmt, for the same reason.
 /// Throws config_error for an unknown token or an unbalanced brace.
-std::shared_ptr<formatter> pattern_formatter(std::string_view pattern = default_pattern,
-                                             time_zone tz = time_zone::utc);
+JOT_API std::shared_ptr<formatter> pattern_formatter(std::string_view pattern = default_pattern,
+                                                     time_zone tz = time_zone::utc);
 
 /// Member names of the JSON formatter's standard members, in the order
 /// they are written. An empty name leaves that member out. The defaults
@@ -142,7 +143,7 @@ struct json_options {
 /// scope's over bound) wins and the others are left out.
 /// Throws config_error if two standard members, or a standard member and
 /// `fields_key`, share a name.
-std::shared_ptr<formatter> json_formatter(json_options options = {});
+JOT_API std::shared_ptr<formatter> json_formatter(json_options options = {});
 
 struct logfmt_options {
   bool with_thread = false;  // thread_id=...
@@ -165,7 +166,7 @@ struct logfmt_options {
 /// own. Every field is written, repeated keys included, in the record's
 /// order. Values are written as append_value_text shows them (containers
 /// `"[1, 2]"`), quoted as needed.
-std::shared_ptr<formatter> logfmt_formatter(logfmt_options options = {});
+JOT_API std::shared_ptr<formatter> logfmt_formatter(logfmt_options options = {});
 
 /// For formatters of your own: appends `v` as the text formatters show it:
 /// strings as they are (unescaped), numbers as fmt's `{}` writes them
@@ -173,13 +174,13 @@ std::shared_ptr<formatter> logfmt_formatter(logfmt_options options = {});
 /// durations as the message shows them (`250ms`), time points in RFC 3339
 /// (UTC, nanoseconds), containers as fmt writes ranges: `[1, 2]`,
 /// `{"k": 1}`, with strings inside them quoted and escaped (`["a\"b"]`).
-void append_value_text(std::string& out, const value& v);
+JOT_API void append_value_text(std::string& out, const value& v);
 /// Appends `v` as a JSON value (see json_formatter for the mapping).
-void append_value_json(std::string& out, const value& v);
+JOT_API void append_value_json(std::string& out, const value& v);
 /// Appends `s` as a quoted JSON string: valid JSON and UTF-8 whatever the
 /// bytes. `"` and `\` are escaped, control characters (C0, DEL, C1) and
 /// U+2028, U+2029 written as `\n`, `\u001b`..., and each ill-formed UTF-8
 /// sequence replaced by U+FFFD.
-void append_json_string(std::string& out, std::string_view s);
+JOT_API void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace jot

@@ -17,6 +17,7 @@
 #include "jot/detail/codec.h"
 #include "jot/detail/ring.h"
 #include "jot/detail/wire.h"
+#include "jot/export.h"
 #include "jot/level.h"
 
 namespace jot {
@@ -30,7 +31,7 @@ namespace detail {
 // The calling thread's ring, or nullptr before its first log call (and
 // after the thread's exit has begun). Constant-initialised, so reading it
 // costs one TLS load and no guard.
-extern constinit thread_local byte_ring* tls_ring;
+JOT_API extern constinit thread_local byte_ring* tls_ring;
 
 // logger::state_: the minimum level in the low byte, flags above it.
 inline constexpr std::uint32_t state_level_mask = 0xFFu;
@@ -72,28 +73,28 @@ struct scope_state {
   const std::byte* data = nullptr;
   std::uint32_t size = 0;
 };
-extern constinit thread_local scope_state tls_scope;
+JOT_API extern constinit thread_local scope_state tls_scope;
 
 // Compiled in src/frontend/. `entry` is a whole encoded entry (header and
 // arguments, `size` bytes, a multiple of 8) in the caller's memory; this
 // creates the thread's ring on first use, waits for room when the ring is
 // full, moves records larger than half the ring to the heap, and writes
 // synchronously once jot has shut down. Never throws.
-void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept;
+JOT_API void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 
 // A call made by a signal handler that interrupted a log call of the same
 // thread: the record is counted as dropped (and reported like drop-mode
 // drops), since the interrupted call may hold a reservation in the ring.
 // Async-signal-safe.
-void drop_interrupted(const logger& lg) noexcept;
+JOT_API void drop_interrupted(const logger& lg) noexcept;
 
 // Formats one argument of a user type on the caller, with the spec of its
 // placeholder, into a per-thread buffer that stays valid until the
 // enclosing caller_text_scope ends. Never throws: a format error becomes
 // the text of the error.
-std::string_view format_on_caller(std::string_view spec, fmt::format_args args) noexcept;
-std::size_t caller_text_mark() noexcept;
-void caller_text_release(std::size_t mark) noexcept;
+JOT_API std::string_view format_on_caller(std::string_view spec, fmt::format_args args) noexcept;
+JOT_API std::size_t caller_text_mark() noexcept;
+JOT_API void caller_text_release(std::size_t mark) noexcept;
 struct caller_text_scope {
   std::size_t mark = caller_text_mark();
   caller_text_scope() = default;
@@ -246,7 +247,7 @@ void append_context_field(std::string& blob, const kv_field<T>& f);
 ///
 ///     jot::logger& log = jot::make_logger("orders", {jot::file_sink("orders.log")});
 ///     JOT_INFO(log, "order {} paid {:.2f}", id, amount);
-class logger {
+class JOT_API logger {
  public:
   logger(const logger&) = delete;
   logger& operator=(const logger&) = delete;
@@ -462,18 +463,18 @@ void append_context_field(std::string& blob, const kv_field<T>& f) {
 
 /// Creates a logger, or returns the existing one of that name unchanged.
 /// Loggers are never destroyed.
-logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks,
-                    level lvl = level::info);
+JOT_API logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks,
+                            level lvl = level::info);
 
 /// The logger of that name, or nullptr.
-logger* find_logger(std::string_view name);
+JOT_API logger* find_logger(std::string_view name);
 
 /// The logger named "default": level info, writing text to stdout.
-logger& default_logger();
+JOT_API logger& default_logger();
 
 /// Writes the records every logger keeps for its backtrace
 /// (logger::enable_backtrace()), as if a record at its dump level had come,
 /// and returns once they are written.
-void dump_backtrace() noexcept;
+JOT_API void dump_backtrace() noexcept;
 
 }  // namespace jot

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "jot/export.h"
 #include "jot/formatter.h"
 #include "jot/level.h"
 #include "jot/record.h"
@@ -56,7 +57,7 @@ struct flush_policy {
 /// thread writing synchronously. Never from two threads at once, so a sink
 /// needs no locking of its own. They must not throw: report failures
 /// through jot::report_error().
-class sink {
+class JOT_API sink {
  public:
   explicit sink(std::shared_ptr<formatter> f = nullptr);
   virtual ~sink();
@@ -112,7 +113,7 @@ struct file_options {
 /// SIGHUP, with options::reopen_on_sighup) reopens the path without a
 /// report. Each write(2) carries whole records, in O_APPEND mode, so
 /// several processes may append to one file (and `copytruncate` is safe).
-std::shared_ptr<sink> file_sink(std::string path, file_options options = {});
+JOT_API std::shared_ptr<sink> file_sink(std::string path, file_options options = {});
 
 /// How rotated files are named: `app.log` is rotated to
 ///   sequence:  `app.log.000001`, `app.log.000002`, ... (one more each time)
@@ -170,11 +171,11 @@ struct rotation_options {
 ///     auto s = jot::rotating_file_sink("/var/log/app/app.log",
 ///         {.max_bytes = 100 << 20, .every = std::chrono::hours(24),
 ///          .max_files = 30, .compress = jot::compression::gzip});
-std::shared_ptr<sink> rotating_file_sink(std::string path, rotation_options options = {});
+JOT_API std::shared_ptr<sink> rotating_file_sink(std::string path, rotation_options options = {});
 
 /// Makes every file sink open its path anew before it next writes (after
 /// another program rotated the files). Safe from any thread; cheap.
-void reopen() noexcept;
+JOT_API void reopen() noexcept;
 
 enum class console_stream { out, err };
 
@@ -192,12 +193,12 @@ enum class console_colors {
 /// trace and debug dim, info green, warn yellow, error red, critical bold
 /// red. Lines from other formatters (JSON, logfmt, your own) are written as
 /// they are, so they stay what their format says.
-std::shared_ptr<sink> console_sink(console_stream stream = console_stream::out,
-                                   std::shared_ptr<formatter> format = nullptr,
-                                   console_colors colors = console_colors::automatic);
+JOT_API std::shared_ptr<sink> console_sink(console_stream stream = console_stream::out,
+                                           std::shared_ptr<formatter> format = nullptr,
+                                           console_colors colors = console_colors::automatic);
 
 /// Hands a problem to the error handler (see jot::options::error_handler).
 /// Safe to call from any thread; never throws.
-void report_error(std::string_view message) noexcept;
+JOT_API void report_error(std::string_view message) noexcept;
 
 }  // namespace jot

@@ -1,9 +1,11 @@
 # Builds and runs one package consumer; any failure is a FATAL_ERROR, which
 # makes `cmake -P` exit non-zero and the CTest test fail.
 #
-#   cmake -DMODE=install|subdir -DCONSUMER_DIR=<dir> -DWORK_DIR=<dir>
+#   cmake -DMODE=install|subdir|fetchcontent|prefix -DCONSUMER_DIR=<dir> -DWORK_DIR=<dir>
 #         [-DJOT_BINARY_DIR=<dir>]   # MODE=install: the build tree to install
-#         [-DJOT_SOURCE_DIR=<dir>]   # MODE=subdir: the tree to add_subdirectory()
+#         [-DJOT_SOURCE_DIR=<dir>]   # MODE=subdir, fetchcontent: jot's source tree
+#         [-DJOT_PREFIX=<dir>]       # MODE=prefix: where jot is installed already
+#         [-DEXPECT_SHARED=ON]       # the consumer must load libjot.so
 #         -DGENERATOR=<gen> [-DMAKE_PROGRAM=<path>] -DCXX_COMPILER=<path>
 #         [-DCXX_FLAGS=<flags>] [-DCONFIG=<build type>]
 #         [-DPREFIX_PATH=<dirs separated by '|'>]
@@ -12,6 +14,9 @@
 # MODE=install: `cmake --install` JOT_BINARY_DIR into WORK_DIR/prefix, then
 # build CONSUMER_DIR against it with find_package(jot).
 # MODE=subdir: build CONSUMER_DIR, which add_subdirectory()s JOT_SOURCE_DIR.
+# MODE=fetchcontent: build CONSUMER_DIR, which fetches JOT_SOURCE_DIR with
+# FetchContent, then install that build (jot included) into WORK_DIR/prefix.
+# MODE=prefix: build CONSUMER_DIR against JOT_PREFIX with find_package(jot).
 # Either way the consumer is then run with a fresh log file in WORK_DIR.
 cmake_minimum_required(VERSION 3.22)
 
@@ -58,10 +63,15 @@ if(MODE STREQUAL "install")
   # The installed tree comes first; the parent build's own prefixes follow so
   # that jot's dependencies (fmt, Boost) are found where the parent found them.
   list(PREPEND prefix_path "${prefix}")
-elseif(MODE STREQUAL "subdir")
+elseif(MODE STREQUAL "prefix")
+  require(JOT_PREFIX)
+  set(prefix "${JOT_PREFIX}")
+  list(PREPEND prefix_path "${prefix}")
+elseif(MODE STREQUAL "subdir" OR MODE STREQUAL "fetchcontent")
   require(JOT_SOURCE_DIR)
 else()
-  message(FATAL_ERROR "run_consumer.cmake: MODE must be 'install' or 'subdir', not '${MODE}'")
+  message(FATAL_ERROR
+    "run_consumer.cmake: MODE must be 'install', 'subdir', 'fetchcontent' or 'prefix', not '${MODE}'")
 endif()
 
 set(initial_cache "${WORK_DIR}/initial-cache.cmake")
@@ -79,7 +89,7 @@ cache_setting(CMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY BOOL OFF)
 if(NOT "${MAKE_PROGRAM}" STREQUAL "")
   cache_setting(CMAKE_MAKE_PROGRAM FILEPATH "${MAKE_PROGRAM}")
 endif()
-if(MODE STREQUAL "subdir")
+if(MODE STREQUAL "subdir" OR MODE STREQUAL "fetchcontent")
   cache_setting(JOT_SOURCE_DIR PATH "${JOT_SOURCE_DIR}")
 endif()
 
@@ -91,7 +101,7 @@ endif()
 run_step("configuring the ${MODE} consumer" 300
   "${CMAKE_COMMAND}" -C "${initial_cache}" -S "${CONSUMER_DIR}" -B "${build}" -G "${GENERATOR}")
 
-if(MODE STREQUAL "install")
+if(MODE STREQUAL "install" OR MODE STREQUAL "prefix")
   # Make sure the jot that was found is the one just installed, not some
   # other copy on the system.
   file(STRINGS "${build}/CMakeCache.txt" jot_dir_line REGEX "^jot_DIR:[A-Z]+=")
@@ -117,6 +127,14 @@ endif()
 if(NOT EXISTS "${exe}")
   message(FATAL_ERROR "package test: the build produced no '${exe}'")
 endif()
+if(EXPECT_SHARED)
+  # The executable names the library's SONAME (DT_NEEDED), not a static copy.
+  file(STRINGS "${exe}" needed REGEX "^libjot\\.so\\.[0-9.]+$")
+  if(needed STREQUAL "")
+    message(FATAL_ERROR "package test: '${exe}' does not load libjot.so")
+  endif()
+  message(STATUS "package test: the consumer loads ${needed}")
+endif()
 
 file(REMOVE "${log_file}")
 run_step("running the consumer" 60 "${exe}" "${log_file}")
@@ -130,5 +148,10 @@ file(READ "${log_file}" contents)
 string(FIND "${contents}" "hello 42" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "package test: 'hello 42' is not in '${log_file}':\n${contents}")
+endif()
+if(MODE STREQUAL "fetchcontent")
+  # For the tests that consume this installation (fixture jot_shared).
+  run_step("installing the fetchcontent build" 300
+    "${CMAKE_COMMAND}" --install "${build}" --prefix "${prefix}" ${config_args})
 endif()
 message(STATUS "package test (${MODE}) passed")

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "jot/export.h"
+
 namespace jot::detail {
 
 // `tsc` is the CPU's own counter: the TSC on x86-64, the virtual counter
@@ -12,10 +14,10 @@ namespace jot::detail {
 enum class tick_source : int { unset = 0, tsc = 1, monotonic = 2 };
 
 // Chosen once, before the first tick is taken (see choose_tick_source()).
-inline std::atomic<int> g_tick_source{0};
+JOT_API inline std::atomic<int> g_tick_source{0};
 
 // Decides the tick source on first use; compiled in src/platform/clock.cc.
-std::uint64_t ticks_slow() noexcept;
+JOT_API std::uint64_t ticks_slow() noexcept;
 
 #if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
 #define JOT_DETAIL_HAS_CPU_COUNTER 1

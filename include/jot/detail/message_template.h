@@ -15,13 +15,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "jot/export.h"
+
 namespace jot::detail {
 
 // Not constexpr: reaching it during constant evaluation stops compilation
 // with this function's name and the message in the diagnostic. At run time
 // (the writer parses formats that compiled) it does nothing, and the walk
 // stops or goes on safely.
-void invalid_message_template(const char* why);
+JOT_API void invalid_message_template(const char* why);
 
 struct template_shape {
   std::size_t text_size = 0;  // the format as fmt sees it

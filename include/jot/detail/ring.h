@@ -24,12 +24,13 @@
 
 #include "jot/detail/clock.h"
 #include "jot/detail/wire.h"
+#include "jot/export.h"
 
 namespace jot::detail {
 
 inline constexpr std::size_t cache_line = 64;
 
-class byte_ring {
+class JOT_API byte_ring {
  public:
   // capacity: rounded up to a power of two, at least 4 KiB. With
   // `prefault`, the memory is touched here, so no page fault lands on a
