@@ -180,9 +180,9 @@ TEST(binary_log_files, unwritable_path_reports_counts_and_resumes) {
     if (m.find(path + ": opened after earlier failure") != std::string::npos) lost_report = m;
   }
   int lost = -1;
-  ASSERT_EQ(std::sscanf(lost_report.c_str() + lost_report.find("; ") + 2,
-                        "%d records were lost", &lost),
-            1)
+  ASSERT_EQ(
+      std::sscanf(lost_report.c_str() + lost_report.find("; ") + 2, "%d records were lost", &lost),
+      1)
       << lost_report;
   EXPECT_GT(lost, 0);
 
@@ -217,7 +217,8 @@ TEST(binary_log_files, rotated_files_each_decode_and_together_hold_every_record_
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
-        JOT_INFO(log, "thread {} record {} {}", t, i, std::string(static_cast<std::size_t>(i % 50), '.'));
+        JOT_INFO(log, "thread {} record {} {}", t, i,
+                 std::string(static_cast<std::size_t>(i % 50), '.'));
       }
     });
   }
