@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "format/binary_log_writer.h"
 #include "jot/binary_log.h"
@@ -24,8 +25,8 @@ class binary_file_sink_impl final : public detail::raw_sink {
       : plain_(std::in_place, std::move(path), o.buffer_bytes, o.truncate), file_(*plain_) {
     watch();
   }
-  binary_file_sink_impl(std::string path, const rotation_options& o)
-      : rotation_(std::in_place, std::move(path), o), file_(rotation_->file()) {
+  binary_file_sink_impl(std::string path, rotation_options o)
+      : rotation_(std::in_place, std::move(path), std::move(o)), file_(rotation_->file()) {
     watch();
   }
 
@@ -120,7 +121,7 @@ std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_options opt
 }
 
 std::shared_ptr<sink> rotating_binary_file_sink(std::string path, rotation_options options) {
-  return std::make_shared<binary_file_sink_impl>(std::move(path), options);
+  return std::make_shared<binary_file_sink_impl>(std::move(path), std::move(options));
 }
 
 }  // namespace jot

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -47,8 +48,8 @@ int rename_no_replace(const std::string& from, const std::string& to) {
 
 }  // namespace
 
-file_rotation::file_rotation(std::string path, const rotation_options& o)
-    : opts_(checked(o)),
+file_rotation::file_rotation(std::string path, rotation_options o)
+    : opts_(checked(std::move(o))),
       naming_(path, opts_.names, opts_.utc),
       schedule_(opts_.every, opts_.at, opts_.utc),
       worker_(naming_, opts_),

@@ -20,7 +20,7 @@ class file_rotation {
  public:
   // Scans the directory for rotated files of earlier runs, rotates a
   // non-empty file at start if asked, and has the background thread tidy up.
-  file_rotation(std::string path, const rotation_options& o);
+  file_rotation(std::string path, rotation_options o);
 
   path_file& file() noexcept { return file_; }
   const path_file& file() const noexcept { return file_; }

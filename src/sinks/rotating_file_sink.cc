@@ -2,6 +2,7 @@
 // itself is file_rotation's).
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "jot/sink.h"
 #include "sinks/file_rotation.h"
@@ -12,8 +13,8 @@ namespace {
 
 class rotating_file_sink_impl final : public sink {
  public:
-  rotating_file_sink_impl(std::string path, const rotation_options& o)
-      : sink(o.format), rotation_(std::move(path), o) {}
+  rotating_file_sink_impl(std::string path, rotation_options o)
+      : sink(o.format), rotation_(std::move(path), std::move(o)) {}
 
   void write(const record_view& rec, std::string_view line) override {
     if (rotation_.due(rec.time_ns, line.size())) rotation_.rotate(rec.time_ns);
@@ -31,7 +32,7 @@ class rotating_file_sink_impl final : public sink {
 }  // namespace
 
 std::shared_ptr<sink> rotating_file_sink(std::string path, rotation_options options) {
-  return std::make_shared<rotating_file_sink_impl>(std::move(path), options);
+  return std::make_shared<rotating_file_sink_impl>(std::move(path), std::move(options));
 }
 
 }  // namespace jot
