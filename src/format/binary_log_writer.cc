@@ -382,8 +382,10 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   const std::uint64_t dt = binlog::zigzag(static_cast<std::int64_t>(
       static_cast<std::uint64_t>(r.time_ns) - static_cast<std::uint64_t>(last_time_ns_)));
   last_time_ns_ = r.time_ns;
-  char head[1 + 4 * 10];
-  std::size_t n = 0;
+  // The entry's length, then its head (kind, ids, time), then the body, in
+  // one resize and two copies: the writer's path for every record.
+  char head[10 + 1 + 4 * 10];
+  std::size_t n = 10;
   head[n++] = static_cast<char>(binlog::record_kind_bit | (h.flags & binlog::record_flag_mask));
   auto put = [&](std::uint64_t v) {
     while (v >= 0x80) {
@@ -396,18 +398,23 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   put(lid);
   put(tid);
   put(dt);
-  binlog::put_varint(out, n + body.size());
-  out.append(head, n);
-  out.append(body);
+  // The length goes in front of the head, right-aligned in its 10 bytes.
+  char len[10];
+  std::size_t k = 0;
+  for (std::uint64_t v = n - 10 + body.size();; v >>= 7) {
+    len[k++] = static_cast<char>(v < 0x80 ? v : (v & 0x7F) | 0x80);
+    if (v < 0x80) break;
+  }
+  std::memcpy(head + 10 - k, len, k);
+  const std::size_t at = out.size();
+  out.resize(at + (n - 10 + k) + body.size());
+  std::memcpy(out.data() + at, head + 10 - k, n - 10 + k);
+  if (!body.empty()) std::memcpy(out.data() + at + (n - 10 + k), body.data(), body.size());
 }
 
 }  // namespace jot::detail
 
 namespace jot::detail {
-
-binary_log_writer::mark binary_log_writer::position() const noexcept {
-  return {site_defs_.size(), logger_defs_.size(), thread_defs_.size(), last_time_ns_};
-}
 
 void binary_log_writer::restate(std::string& out, const mark& m) const {
   segment_entry(out);

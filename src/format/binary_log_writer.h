@@ -43,7 +43,9 @@ class binary_log_writer {
     std::size_t threads = 0;
     std::int64_t time_ns = 0;
   };
-  mark position() const noexcept;
+  mark position() const noexcept {
+    return {site_defs_.size(), logger_defs_.size(), thread_defs_.size(), last_time_ns_};
+  }
   // Appends a segment entry and the definitions made before `m` (a mark of
   // the current segment), with their ids: entries written after `m` then
   // decode after these in a new file, but for the first record's time,
