@@ -44,15 +44,18 @@ class binary_file_sink_impl final : public detail::raw_sink {
       file_.drain();
       if (file_.lost_bytes() != lost) encode(r);  // a definition may be among what was lost
     }
-    if (file_.buffered() == 0) {
+    const std::uint64_t dropped = file_.dropped_records();
+    file_.append(entry_);
+    if (file_.dropped_records() != dropped) {
+      // Not kept (the file cannot be opened and too much waits): whatever
+      // it defined is missing, so the next record starts a segment.
+      need_segment_ = true;
+    } else if (file_.buffered() == entry_.size()) {
+      // This entry starts the buffer (append() may have written out what
+      // was there, when the file opened at last).
       buffer_mark_ = before;
       frozen_.reset();
     }
-    const std::uint64_t dropped = file_.dropped_records();
-    file_.append(entry_);
-    // Not kept (the file cannot be opened and too much waits): whatever it
-    // defined is missing, so the next record starts a segment.
-    if (file_.dropped_records() != dropped) need_segment_ = true;
   }
 
   void flush() override { file_.drain(); }
