@@ -39,7 +39,7 @@ jot_emulated_child(jot_crash_child crash_handler_test)
 jot_emulated_child(jot_rotation_child
   rotating_file_sink_test file_reopen_test logrotate_test rotation_two_million_test)
 if(TARGET jot-cat)
-  jot_emulated_child(jot-cat binary_log_round_trip_test binary_log_damage_test)
+  jot_emulated_child(jot-cat binary_log_round_trip_test binary_log_damage_test binary_log_files_test)
 endif()
 
 # jot_case_not_under_emulator(<test> <gtest case> <reason>): leaves one case

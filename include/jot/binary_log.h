@@ -40,6 +40,18 @@ struct binary_file_options {
 /// text, made with their placeholder's spec, goes into the file.
 JOT_API std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_options options = {});
 
+/// A binary_file_sink whose file rotates as rotating_file_sink's does:
+/// by size (max_bytes) and time (every, at), with the same names,
+/// retention, compression and recovery (options.format is not used). Each
+/// file, the rotated ones and the active one, starts with what its records
+/// need and decodes on its own; `jot-cat` given several prints them merged
+/// in time order.
+///
+///     auto s = jot::rotating_binary_file_sink("/var/log/app/app.jotlog",
+///         {.max_bytes = 100 << 20, .max_files = 30, .compress = jot::compression::gzip});
+///     // later: jot-cat /var/log/app/app.jotlog.* /var/log/app/app.jotlog
+std::shared_ptr<sink> rotating_binary_file_sink(std::string path, rotation_options options = {});
+
 /// Decodes a binary log from bytes handed to it in order, as they arrive
 /// (a whole file, or a growing one read piece by piece).
 ///

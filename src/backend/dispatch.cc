@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -94,9 +95,9 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   if (writer_ && (rec.flags & record_every_sink) != 0) dump_all_kept(*this);
 
   // Decoded once, for the first sink that renders: a raw sink (the binary
-  // log) takes the record as it is.
-  record_view view;
-  bool decoded = false;
+  // log) takes the record as it is, and costs nothing of this (not even
+  // the view's construction).
+  std::optional<record_view> decoded;
 
   // A sink holding unflushed records goes to the writer's list (under its
   // lock, which its caller holds).
@@ -113,7 +114,6 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
   };
 
   lines_used_ = 0;
-  tls_level_marks.clear();  // marks of earlier records' lines are stale
   // The crash handler's record goes to every sink it can find.
   const bool everywhere = (rec.flags & record_every_sink) != 0 && collect_every_sink(every_);
   for (const std::shared_ptr<sink>& s : everywhere ? every_ : rec.log->sinks()) {
@@ -127,6 +127,8 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         continue;
       }
       if (!decoded) {
+        tls_level_marks.clear();  // marks of earlier records' lines are stale
+        record_view& view = decoded.emplace();
         view.time_ns = time_ns;
         view.lvl = site.lvl;
         view.logger_name = rec.log->name();
@@ -145,8 +147,8 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
           marked_fields_.push_back(field{"backtrace", &backtrace_mark, field_origin::call});
           view.fields = marked_fields_;
         }
-        decoded = true;
       }
+      const record_view& view = *decoded;
       formatter* f = s->formatter_ptr().get();
       std::string* line = nullptr;
       for (std::size_t i = 0; i < lines_used_; ++i) {

@@ -159,6 +159,24 @@ const std::byte* walk_args(const call_site& site, const std::byte* p, const std:
   return r.pos();
 }
 
+// Writes a definition entry to `out` and keeps it, by id, in `defs`.
+void define(std::string& out, std::vector<std::string>& defs, std::string_view e) {
+  std::string& d = defs.emplace_back();
+  binlog::put_varint(d, e.size());
+  d.append(e);
+  out.append(d);
+}
+
+bool get_varint(std::string_view s, std::size_t& at, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; at < s.size() && shift < 64; shift += 7) {
+    const auto b = static_cast<std::uint8_t>(s[at++]);
+    v |= std::uint64_t{b & 0x7Fu} << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 binary_log_writer::binary_log_writer() = default;
@@ -169,10 +187,17 @@ void binary_log_writer::start_segment(std::string& out) {
   sites_.clear();
   loggers_.clear();
   threads_.clear();
+  site_defs_.clear();
+  logger_defs_.clear();
+  thread_defs_.clear();
   next_thread_id_ = 0;
   last_logger_ = nullptr;
   last_thread_ = nullptr;
   last_time_ns_ = 0;
+  segment_entry(out);
+}
+
+void binary_log_writer::segment_entry(std::string& out) {
   std::string e;
   e.push_back(static_cast<char>(binlog::segment_kind));
   e.append(binlog::magic);
@@ -227,8 +252,7 @@ const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
     for (std::uint8_t k = 0; k < site.format_args; ++k) {
       binlog::put_string(e, site.specs != nullptr ? site.specs[k] : std::string_view());
     }
-    binlog::put_varint(out, e.size());
-    out.append(e);
+    define(out, site_defs_, e);
   }
   slot = {&site, owned.get()};
   return *owned;
@@ -242,8 +266,7 @@ std::uint32_t binary_log_writer::logger_of(std::string& out, const logger& lg) {
     e.push_back(static_cast<char>(binlog::logger_kind));
     binlog::put_varint(e, it->second);
     binlog::put_string(e, lg.name());
-    binlog::put_varint(out, e.size());
-    out.append(e);
+    define(out, logger_defs_, e);
   }
   last_logger_ = &lg;
   last_logger_id_ = it->second;
@@ -266,8 +289,7 @@ std::uint32_t binary_log_writer::thread_of(std::string& out, std::uint64_t tid,
     binlog::put_varint(e, t.id);
     binlog::put_varint(e, tid);
     binlog::put_string(e, name);
-    binlog::put_varint(out, e.size());
-    out.append(e);
+    define(out, thread_defs_, e);
   }
   last_tid_ = tid;
   last_thread_ = &t;
@@ -360,8 +382,10 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   const std::uint64_t dt = binlog::zigzag(static_cast<std::int64_t>(
       static_cast<std::uint64_t>(r.time_ns) - static_cast<std::uint64_t>(last_time_ns_)));
   last_time_ns_ = r.time_ns;
-  char head[1 + 4 * 10];
-  std::size_t n = 0;
+  // The entry's length, then its head (kind, ids, time), then the body, in
+  // one resize and two copies: the writer's path for every record.
+  char head[10 + 1 + 4 * 10];
+  std::size_t n = 10;
   head[n++] = static_cast<char>(binlog::record_kind_bit | (h.flags & binlog::record_flag_mask));
   auto put = [&](std::uint64_t v) {
     while (v >= 0x80) {
@@ -374,9 +398,78 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   put(lid);
   put(tid);
   put(dt);
-  binlog::put_varint(out, n + body.size());
-  out.append(head, n);
-  out.append(body);
+  // The length goes in front of the head, right-aligned in its 10 bytes.
+  char len[10];
+  std::size_t k = 0;
+  for (std::uint64_t v = n - 10 + body.size();; v >>= 7) {
+    len[k++] = static_cast<char>(v < 0x80 ? v : (v & 0x7F) | 0x80);
+    if (v < 0x80) break;
+  }
+  std::memcpy(head + 10 - k, len, k);
+  const std::size_t at = out.size();
+  out.resize(at + (n - 10 + k) + body.size());
+  std::memcpy(out.data() + at, head + 10 - k, n - 10 + k);
+  if (!body.empty()) std::memcpy(out.data() + at + (n - 10 + k), body.data(), body.size());
+}
+
+}  // namespace jot::detail
+
+namespace jot::detail {
+
+void binary_log_writer::restate(std::string& out, const mark& m) const {
+  segment_entry(out);
+  for (std::size_t i = 0; i < m.sites && i < site_defs_.size(); ++i) out.append(site_defs_[i]);
+  for (std::size_t i = 0; i < m.loggers && i < logger_defs_.size(); ++i) {
+    out.append(logger_defs_[i]);
+  }
+  for (std::size_t i = 0; i < m.threads && i < thread_defs_.size(); ++i) {
+    out.append(thread_defs_[i]);
+  }
+}
+
+void binary_log_writer::rebase(std::string& entries, std::string_view prefix, const mark& m) {
+  // Only what this writer wrote is here, so the entries parse; should one
+  // not, it is left as it is (the reader reports it).
+  std::size_t at = 0;
+  while (at < entries.size()) {
+    const std::size_t start = at;
+    std::uint64_t len = 0;
+    if (!get_varint(entries, at, len) || len == 0 || len > entries.size() - at) return;
+    const auto kind = static_cast<std::uint8_t>(entries[at]);
+    if (kind == binlog::segment_kind) {
+      if (start == 0) return;  // decodes on its own already
+      break;                   // definitions only, then a segment of its own
+    }
+    if ((kind & binlog::record_kind_bit) == 0) {
+      at += len;
+      continue;
+    }
+    // The first record: its time goes from the previous record's to the
+    // segment's start (0).
+    std::size_t p = at + 1;
+    std::uint64_t ids[3];
+    std::uint64_t dt = 0;
+    if (!get_varint(entries, p, ids[0]) || !get_varint(entries, p, ids[1]) ||
+        !get_varint(entries, p, ids[2]) || !get_varint(entries, p, dt) || p > at + len) {
+      return;
+    }
+    const std::int64_t time_ns = static_cast<std::int64_t>(
+        static_cast<std::uint64_t>(m.time_ns) + static_cast<std::uint64_t>(binlog::unzigzag(dt)));
+    std::string e;
+    e.push_back(entries[at]);
+    for (const std::uint64_t id : ids) binlog::put_varint(e, id);
+    binlog::put_varint(e, binlog::zigzag(time_ns));
+    e.append(entries, p, at + len - p);
+    std::string out(prefix);
+    out.reserve(prefix.size() + entries.size() + 16);
+    out.append(entries, 0, start);
+    binlog::put_varint(out, e.size());
+    out.append(e);
+    out.append(entries, at + len, std::string::npos);
+    entries.swap(out);
+    return;
+  }
+  entries.insert(0, prefix);
 }
 
 }  // namespace jot::detail

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "jot/detail/wire.h"
 #include "sinks/raw_sink.h"
@@ -34,7 +35,31 @@ class binary_log_writer {
   // Appends `r` to `out`, after the definitions it needs.
   void append(std::string& out, const raw_record& r);
 
+  // Where the segment stands: how many ids of each kind it has defined,
+  // and the time the next record's is written relative to.
+  struct mark {
+    std::size_t sites = 0;
+    std::size_t loggers = 0;
+    std::size_t threads = 0;
+    std::int64_t time_ns = 0;
+  };
+  mark position() const noexcept {
+    return {site_defs_.size(), logger_defs_.size(), thread_defs_.size(), last_time_ns_};
+  }
+  // Appends a segment entry and the definitions made before `m` (a mark of
+  // the current segment), with their ids: entries written after `m` then
+  // decode after these in a new file, but for the first record's time,
+  // which rebase() mends.
+  void restate(std::string& out, const mark& m) const;
+  // Makes `entries`, written after `m` in this segment, decode in a new
+  // file: `prefix` (from restate(m)) goes first, and the first record's
+  // time is written anew relative to the segment's start. Entries from a
+  // later segment on are left as they are.
+  static void rebase(std::string& entries, std::string_view prefix, const mark& m);
+
  private:
+  static void segment_entry(std::string& out);
+
   struct site_info {
     std::uint32_t id = 0;
     // A node of the tree is a deferred user type (written as its text) or a
@@ -64,6 +89,10 @@ class binary_log_writer {
     std::string name;
   };
   std::unordered_map<std::uint64_t, thread_info> threads_;
+  // Each definition of the segment as written (length and all), by id.
+  std::vector<std::string> site_defs_;
+  std::vector<std::string> logger_defs_;
+  std::vector<std::string> thread_defs_;
   std::uint32_t next_thread_id_ = 0;
   const logger* last_logger_ = nullptr;
   std::uint32_t last_logger_id_ = 0;

@@ -40,6 +40,9 @@ class fd_writer {
     return buf_.empty() || (fd_ >= 0 && write_all(buf_.data(), buf_.size()));
   }
   void clear() noexcept { buf_.clear(); }
+  // What is buffered, for an owner that must change it before it is
+  // written (path_file's new-file hook).
+  std::string& buffer() noexcept { return buf_; }
   std::size_t capacity() const noexcept { return capacity_; }
   std::size_t buffered() const noexcept { return buf_.size(); }
   std::uint64_t lost_bytes() const noexcept { return lost_bytes_; }

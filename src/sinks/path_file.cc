@@ -33,6 +33,7 @@ void path_file::append(std::string_view line) {
   if (!is_open() && !open_if_due()) {
     if (out_.buffered() + line.size() > max_pending_bytes) {
       ++lost_records_;
+      ++dropped_records_;
       return;
     }
     out_.append(line);
@@ -66,8 +67,8 @@ bool path_file::drain() {
     if (!open()) return false;
     ok = out_.write_buffer();
   }
+  file_bytes_ += out_.buffered();  // n, or more if the new file's hook added some
   out_.clear();
-  file_bytes_ += n;
   return ok;
 }
 
@@ -126,6 +127,8 @@ bool path_file::open() {
   opened_once_ = true;
   open_failure_reported_ = false;
   lost_records_ = 0;
+  ++opens_;
+  if (hook_ && out_.buffered() != 0) hook_(out_.buffer());
   return true;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,14 @@ class path_file {
   path_file(const path_file&) = delete;
   path_file& operator=(const path_file&) = delete;
 
+  // Called when a file is opened while bytes meant for an earlier one (or
+  // for none yet) are buffered, before they are written to it: the owner
+  // may change them (the binary log puts in front what the new file needs
+  // to decode them). Not called for an open with nothing buffered; opens()
+  // tells the owner about those.
+  using new_file_hook = std::function<void(std::string& buffered)>;
+  void on_new_file(new_file_hook hook) { hook_ = std::move(hook); }
+
   const std::string& path() const noexcept { return path_; }
   bool is_open() const noexcept { return out_.fd() >= 0; }
 
@@ -47,6 +56,14 @@ class path_file {
   // Bytes the file will hold once the buffer is written out.
   std::uint64_t size() const noexcept { return file_bytes_ + out_.buffered(); }
   std::size_t buffered() const noexcept { return out_.buffered(); }
+  std::size_t capacity() const noexcept { return out_.capacity(); }
+  // Files opened so far (each open, reopen and rotation counts one).
+  std::uint64_t opens() const noexcept { return opens_; }
+  // Bytes lost to failed writes, and records not kept because the file
+  // could not be opened and max_pending_bytes were waiting: both counted
+  // from the start.
+  std::uint64_t lost_bytes() const noexcept { return out_.lost_bytes(); }
+  std::uint64_t dropped_records() const noexcept { return dropped_records_; }
 
   // For rotation: the caller renamed the open file away; close it and open
   // the path anew. A failure is reported and retried as any failed open.
@@ -64,7 +81,10 @@ class path_file {
   bool truncate_;
   bool opened_once_ = false;
   bool open_failure_reported_ = false;
-  std::uint64_t lost_records_ = 0;
+  std::uint64_t lost_records_ = 0;     // since the open failed
+  std::uint64_t dropped_records_ = 0;  // since the start
+  std::uint64_t opens_ = 0;
+  new_file_hook hook_;
   std::int64_t last_attempt_ns_ = 0;
   std::uint64_t generation_ = 0;  // reopen_generation() when opened
   std::uint64_t file_bytes_ = 0;  // in the file, as far as this sink knows
