@@ -416,8 +416,7 @@ class jot_unwritten_contender : public jot_contender {
       JOT_INFO_EVERY_N(logger_, std::uint64_t{1} << 62, "request {} took {} ms from {}", i, ms,
                        from);
     } else {
-      JOT_INFO_EVERY(logger_, std::chrono::hours(24), "request {} took {} ms from {}", i, ms,
-                     from);
+      JOT_INFO_EVERY(logger_, std::chrono::hours(24), "request {} took {} ms from {}", i, ms, from);
     }
   }
   static std::uint64_t lines_for(std::uint64_t /*logged*/) {
@@ -1113,12 +1112,11 @@ int main(int argc, char** argv) {
   for (const auto& x : scenarios) {
     if (x.name == cfg.scenario) sc = &x;
   }
-  constexpr std::string_view contenders[] = {"jot_async",         "jot_async_eager", "jot_sync",
-                                             "jot_crash_handler", "jot_backtrace",   "spdlog_async",
-                                             "spdlog_sync",       "fmt_fwrite",      "jot_rotating",
-                                             "jot_rotating_gzip", "jot_binary",
-                                             "jot_filtered",      "jot_suppressed",
-                                             "jot_every_suppressed"};
+  constexpr std::string_view contenders[] = {
+      "jot_async",      "jot_async_eager",     "jot_sync",    "jot_crash_handler",
+      "jot_backtrace",  "spdlog_async",        "spdlog_sync", "fmt_fwrite",
+      "jot_rotating",   "jot_rotating_gzip",   "jot_binary",  "jot_filtered",
+      "jot_suppressed", "jot_every_suppressed"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);
   if (sc == nullptr || !known_contender) {

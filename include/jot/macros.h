@@ -124,28 +124,30 @@
   JOT_RATE_AT_X_(__COUNTER__, kind, logger_expr, lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__)
 #define JOT_RATE_AT_X_(n, kind, logger_expr, lvl, limit, fmt_str, ...) \
   JOT_RATE_AT_N_(n, kind, logger_expr, lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_RATE_AT_N_(n, kind, logger_expr, lvl, limit, fmt_str, ...)                            \
-  JOT_RATE_AT_NAMED_(jot_lg_##n, jot_site_##n, jot_rate_##n, jot_count_##n, kind, logger_expr, lvl, \
-                     limit, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_RATE_AT_NAMED_(lg, site, state, count, kind, logger_expr, lvl, limit, fmt_str, ...)   \
-  do {                                                                                            \
-    const auto& lg = ::jot::detail::as_logger(logger_expr);                                       \
-    if (lg.should_log(lvl)) {                                                                     \
-      static constinit ::jot::detail::kind##_state state;                                         \
-      const ::std::uint64_t count = state.admit(limit);                                           \
-      if (count != ::jot::detail::rate_limited) {                                                 \
-        if (count == 0) {                                                                         \
-          JOT_DETAIL_SITE_(site, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__);                        \
-          lg.log(site, site##_tpl.format() __VA_OPT__(, ) __VA_ARGS__);                           \
-        } else {                                                                                  \
-          JOT_DETAIL_SITE_(site, lvl, fmt_str, __VA_ARGS__ __VA_OPT__(, )::jot::kv("suppressed", count)); \
-          lg.log(site, site##_tpl.format(), __VA_ARGS__ __VA_OPT__(, )::jot::kv("suppressed", count)); \
-        }                                                                                         \
-      }                                                                                           \
-    }                                                                                             \
+#define JOT_RATE_AT_N_(n, kind, logger_expr, lvl, limit, fmt_str, ...)                         \
+  JOT_RATE_AT_NAMED_(jot_lg_##n, jot_site_##n, jot_rate_##n, jot_count_##n, kind, logger_expr, \
+                     lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_AT_NAMED_(lg, site, state, count, kind, logger_expr, lvl, limit, fmt_str, ...) \
+  do {                                                                                          \
+    const auto& lg = ::jot::detail::as_logger(logger_expr);                                     \
+    if (lg.should_log(lvl)) {                                                                   \
+      static constinit ::jot::detail::kind##_state state;                                       \
+      const ::std::uint64_t count = state.admit(limit);                                         \
+      if (count != ::jot::detail::rate_limited) {                                               \
+        if (count == 0) {                                                                       \
+          JOT_DETAIL_SITE_(site, lvl, fmt_str __VA_OPT__(, ) __VA_ARGS__);                      \
+          lg.log(site, site##_tpl.format() __VA_OPT__(, ) __VA_ARGS__);                         \
+        } else {                                                                                \
+          JOT_DETAIL_SITE_(site, lvl, fmt_str,                                                  \
+                           __VA_ARGS__ __VA_OPT__(, )::jot::kv("suppressed", count));           \
+          lg.log(site, site##_tpl.format(),                                                     \
+                 __VA_ARGS__ __VA_OPT__(, )::jot::kv("suppressed", count));                     \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
   } while (false)
-#define JOT_RATE_DISCARD_(kind, logger_expr, lvl, limit, fmt_str, ...)                      \
-  do {                                                                                      \
+#define JOT_RATE_DISCARD_(kind, logger_expr, lvl, limit, fmt_str, ...)                          \
+  do {                                                                                          \
     if (false) JOT_RATE_AT_(kind, logger_expr, lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__); \
   } while (false)
 
@@ -239,8 +241,9 @@
 #else
 #define JOT_CRITICAL_EVERY_N(logger, n, fmt_str, ...) \
   JOT_RATE_DISCARD_(every_n, logger, ::jot::level::critical, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_CRITICAL_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::critical, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_CRITICAL_EVERY(logger, period, fmt_str, ...)           \
+  JOT_RATE_DISCARD_(every, logger, ::jot::level::critical, period, \
+                    fmt_str __VA_OPT__(, ) __VA_ARGS__)
 #define JOT_CRITICAL_ONCE(logger, fmt_str, ...) \
   JOT_RATE_DISCARD_(once, logger, ::jot::level::critical, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
 #endif

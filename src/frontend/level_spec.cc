@@ -86,7 +86,8 @@ bool parse_level_spec(std::string_view text, level_spec& out, level_config_resul
     const std::size_t eq = entry.find('=');
     if (eq == std::string_view::npos) {
       const std::optional<level> l = parse_level_name(entry);
-      if (!l) return fail(err, text, b, e - b, fmt::format("an unknown level ({})", expected_levels));
+      if (!l)
+        return fail(err, text, b, e - b, fmt::format("an unknown level ({})", expected_levels));
       if (spec.fallback) {
         return fail(err, text, b, e - b,
                     "a second default level (a spec has at most one entry without '=')");

@@ -152,8 +152,8 @@ TEST(level_from_environment, configure_levels_races_with_logging_and_make_logger
   for (int t = 0; t < 3; ++t) {
     loggers.emplace_back([&, t] {
       for (int i = 0; i < 20 || !stop.load(); ++i) {
-        auto& l = jot::make_logger("race." + std::to_string(t) + "." + std::to_string(i % 20),
-                                   {sink});
+        auto& l =
+            jot::make_logger("race." + std::to_string(t) + "." + std::to_string(i % 20), {sink});
         JOT_DEBUG(l, "d {}", i);
         JOT_WARN(l, "w {}", i);
       }
@@ -167,7 +167,8 @@ TEST(level_from_environment, configure_levels_races_with_logging_and_make_logger
   ASSERT_TRUE(jot::configure_levels("race.*=trace,race.2.*=off"));
   for (int t = 0; t < 3; ++t) {
     for (int i = 0; i < 20; ++i) {
-      const jot::logger* l = jot::find_logger("race." + std::to_string(t) + "." + std::to_string(i));
+      const jot::logger* l =
+          jot::find_logger("race." + std::to_string(t) + "." + std::to_string(i));
       ASSERT_NE(l, nullptr);
       EXPECT_EQ(l->get_level(), t == 2 ? jot::level::off : jot::level::trace);
     }

@@ -68,7 +68,7 @@ long first_call_allocations(jot::logger& log, bool prepare, bool& prepared) {
   long n = -1;
   std::thread t([&] {
     if (prepare) prepared = jot::prepare_thread() && jot::prepare_thread();  // idempotent
-    const std::string text = "a string argument";  // made before counting
+    const std::string text = "a string argument";                            // made before counting
     tls_counting = true;
     JOT_INFO(log, "first {} {} {}", prepare ? 1 : 0, text, 2.5);
     JOT_INFO(log, "user type {}", point{1, 2});

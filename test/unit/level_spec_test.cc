@@ -40,8 +40,8 @@ TEST(level_spec, a_bare_level_is_the_default) {
 
 TEST(level_spec, level_names_in_any_case_and_warning) {
   const std::pair<const char*, level> cases[] = {
-      {"trace", level::trace}, {"DEBUG", level::debug},       {"Info", level::info},
-      {"warn", level::warn},   {"WARNING", level::warn},      {"error", level::error},
+      {"trace", level::trace},       {"DEBUG", level::debug},  {"Info", level::info},
+      {"warn", level::warn},         {"WARNING", level::warn}, {"error", level::error},
       {"critical", level::critical}, {"off", level::off}};
   for (const auto& [text, lvl] : cases) EXPECT_EQ(parse_ok(text).fallback, lvl) << text;
 }

@@ -49,8 +49,8 @@ struct every_state {
                                  std::chrono::steady_clock::now().time_since_epoch())
                                  .count();
     std::int64_t due = due_ns.load(std::memory_order_relaxed);
-    if (now < due || !due_ns.compare_exchange_strong(due, next_due(now, period),
-                                                     std::memory_order_relaxed)) {
+    if (now < due ||
+        !due_ns.compare_exchange_strong(due, next_due(now, period), std::memory_order_relaxed)) {
       suppressed.fetch_add(1, std::memory_order_relaxed);
       return rate_limited;
     }
