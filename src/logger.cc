@@ -210,10 +210,14 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
   }
   if (made == nullptr) {
     const level shown = r.levels.level_for(name).value_or(lvl);
-    r.made_with.reserve(r.loggers.size() + 1);
-    r.loggers.push_back(
-        std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), shown)));
     r.made_with.push_back(lvl);
+    try {
+      r.loggers.push_back(
+          std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), shown)));
+    } catch (...) {
+      r.made_with.pop_back();
+      throw;
+    }
     made = r.loggers.back().get();
     if (r.stopped) made->set_state_flags(detail::state_stopped);
   }
