@@ -186,7 +186,9 @@ void apply_levels(registry& r) noexcept {
 std::string read_env_locked(registry& r) {
   if (r.env_read) return {};
   r.env_read = true;
-  const char* env = std::getenv("JOT_LEVEL");
+  // Read once, under the registry's lock; the process is expected not to
+  // setenv() JOT_LEVEL while jot starts.
+  const char* env = std::getenv("JOT_LEVEL");  // NOLINT(concurrency-mt-unsafe)
   if (env == nullptr || *env == '\0') return {};
   level_config_result e;
   detail::level_spec spec;
