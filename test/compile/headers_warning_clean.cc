@@ -36,7 +36,7 @@ void limited(jot::logger& log, int i, std::size_t n, unsigned short us) {
   JOT_INFO_EVERY_N(log, n, "{}", i);
   JOT_INFO_EVERY_N(log, us, "{}", i);
   JOT_WARN_EVERY_N(log, -3, "no arguments");
-  JOT_WARN_EVERY(log, std::chrono::milliseconds(250), "{} {}", i, jot::kv("k", n));
+  JOT_WARN_EVERY(log, std::chrono::milliseconds(250), "{}", i, jot::kv("k", n));
   JOT_ERROR_EVERY(log, std::chrono::duration<double>(0.5), "fractional period");
   JOT_CRITICAL_ONCE(log, "once {}", i);
   JOT_DEBUG_ONCE(log, "once");
