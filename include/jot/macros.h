@@ -118,7 +118,8 @@
 // state is one static per expansion (per template instantiation, in a
 // template), shared by every thread and every logger the statement is used
 // with; a suppressed call costs the level check and one atomic operation
-// (EVERY_N), a read of the steady clock more (EVERY), or one load (ONCE).
+// (EVERY_N), a read of the coarse monotonic clock more (EVERY, whose period
+// is kept to within that clock's step, 1 to 10 ms), or one load (ONCE).
 // Calls below JOT_ACTIVE_LEVEL are removed as the plain macros are.
 #define JOT_RATE_AT_(kind, logger_expr, lvl, limit, fmt_str, ...) \
   JOT_RATE_AT_X_(__COUNTER__, kind, logger_expr, lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__)

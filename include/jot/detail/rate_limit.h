@@ -11,6 +11,8 @@
 // atomic). See docs/internals.md, "Rate limits".
 #pragma once
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -35,19 +37,34 @@ struct every_n_state {
   }
 };
 
-// At most one call per period (a std::chrono duration), measured on the
-// steady clock: the first call, then the first one at or after the time
-// the last written call was made plus the period. A call that loses the
-// race for a due slot is suppressed and counted, like one made too early.
+// The clock of JOT_*_EVERY, in nanoseconds: the coarse monotonic clock
+// where there is one (Linux: read from memory, about 5 ns, against 25 ns or
+// more for CLOCK_MONOTONIC; it advances once a scheduler tick, 1 to 10 ms),
+// else the steady clock.
+inline std::int64_t rate_clock_ns() noexcept {
+#ifdef CLOCK_MONOTONIC_COARSE
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+#else
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+#endif
+}
+
+// At most one call per period (a std::chrono duration), on rate_clock_ns()
+// (so to within its resolution): the first call, then the first one at or
+// after the time the last written call was made plus the period. A call
+// that loses the race for a due slot is suppressed and counted, like one
+// made too early.
 struct every_state {
   std::atomic<std::int64_t> due_ns{std::numeric_limits<std::int64_t>::min()};
   std::atomic<std::uint64_t> suppressed{0};
 
   template <class Rep, class Period>
   std::uint64_t admit(std::chrono::duration<Rep, Period> period) noexcept {
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 std::chrono::steady_clock::now().time_since_epoch())
-                                 .count();
+    const std::int64_t now = rate_clock_ns();
     std::int64_t due = due_ns.load(std::memory_order_relaxed);
     if (now < due ||
         !due_ns.compare_exchange_strong(due, next_due(now, period), std::memory_order_relaxed)) {
