@@ -98,6 +98,11 @@ for c in jot_rotating jot_rotating_gzip; do
 done
 # The binary log: end to end, and jot-cat decoding it.
 plan+=("throughput - jot_binary" "decode - jot_binary")
+# Calls that write nothing, below the level or held back by a rate limit,
+# against jot_async's written call in the same rounds.
+for c in jot_filtered jot_suppressed jot_every_suppressed; do
+  plan+=("hot_path 1 $c" "throughput - $c")
+done
 # spdlog has block and drop (overrun_oldest) policies, not a growing queue.
 for mode in block drop grow; do
   plan+=("overload_$mode - jot_async")

@@ -30,6 +30,12 @@
 //                    file is checked by decoding it with jot-cat into the
 //                    text above; the stdout line gives both files' sizes and
 //                    jot-cat's time. Scenarios throughput and decode only.
+//   jot_filtered     jot_async's call on a logger whose level is above it:
+//                    nothing is written (hot_path and throughput only)
+//   jot_suppressed   the call as JOT_INFO_EVERY_N(log, 2^62, ...): the first
+//                    call is written, every later one suppressed by its
+//                    call site's counter (hot_path and throughput only)
+//   jot_every_suppressed  the same with JOT_INFO_EVERY(log, 24 h, ...)
 //
 // Scenarios (--records N sets the count named in brackets; --quick the
 // smaller default):
@@ -174,7 +180,9 @@ constexpr std::string_view usage =
     "               jot_crash_handler jot_backtrace (hot_path: jot_async with the crash\n"
     "               handler installed; with every record kept by the flight recorder)\n"
     "               jot_rotating jot_rotating_gzip\n"
-    "               jot_binary (throughput and decode only)\n";
+    "               jot_binary (throughput and decode only)\n"
+    "               jot_filtered jot_suppressed jot_every_suppressed (hot_path and\n"
+    "               throughput: calls below the level, or held back by a rate limit)\n";
 
 constexpr std::string_view client = "client-a";
 constexpr std::uint64_t burst_calls = 20;
@@ -387,6 +395,36 @@ class jot_contender {
   rotation rotation_;
   double compress_wait_s_ = 0;
   jot_extra extra_;
+};
+
+// jot_filtered, jot_suppressed, jot_every_suppressed: what a call that
+// writes nothing costs, below the level or held back by a rate limit, next
+// to jot_async's written call in the same run. The file holds no line, or
+// the first call's only.
+enum class unwritten { filtered, every_n, every };
+template <unwritten U>
+class jot_unwritten_contender : public jot_contender {
+ public:
+  explicit jot_unwritten_contender(const setup& s)
+      : jot_contender(s, jot::delivery::async), logger_(jot::find_logger("bench")) {
+    if constexpr (U == unwritten::filtered) logger_->set_level(jot::level::warn);
+  }
+  void log(int i, double ms, std::string_view from) {
+    if constexpr (U == unwritten::filtered) {
+      JOT_INFO(logger_, "request {} took {} ms from {}", i, ms, from);
+    } else if constexpr (U == unwritten::every_n) {
+      JOT_INFO_EVERY_N(logger_, std::uint64_t{1} << 62, "request {} took {} ms from {}", i, ms,
+                       from);
+    } else {
+      JOT_INFO_EVERY(logger_, std::chrono::hours(24), "request {} took {} ms from {}", i, ms, from);
+    }
+  }
+  static std::uint64_t lines_for(std::uint64_t /*logged*/) {
+    return U == unwritten::filtered ? 0 : 1;
+  }
+
+ private:
+  jot::logger* logger_;
 };
 
 #if JOT_BENCH_HAVE_SPDLOG
@@ -924,6 +962,9 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
   if constexpr (requires { c.rotation_note(); }) {
     if (o.note.empty()) o.note = c.rotation_note();
   }
+  if constexpr (requires { c.lines_for(o.expected_lines); }) {
+    o.expected_lines = c.lines_for(o.expected_lines);
+  }
   row r{cfg, o, peak_rss_kib()};
   if (cfg.contender == "jot_binary") {
     // Decoded into the text the other contenders write, then checked as
@@ -999,6 +1040,18 @@ std::optional<row> make_and_run(const config& cfg, const setup& s, const bench::
     jot_contender c(s, jot::delivery::async, rotation::none, jot_extra::none, true);
     return go(c);
   }
+  if (cfg.contender == "jot_filtered") {
+    jot_unwritten_contender<unwritten::filtered> c(s);
+    return go(c);
+  }
+  if (cfg.contender == "jot_suppressed") {
+    jot_unwritten_contender<unwritten::every_n> c(s);
+    return go(c);
+  }
+  if (cfg.contender == "jot_every_suppressed") {
+    jot_unwritten_contender<unwritten::every> c(s);
+    return go(c);
+  }
   if (cfg.contender == "fmt_fwrite") {
     fmt_fwrite_contender c(s);
     return go(c);
@@ -1059,10 +1112,11 @@ int main(int argc, char** argv) {
   for (const auto& x : scenarios) {
     if (x.name == cfg.scenario) sc = &x;
   }
-  constexpr std::string_view contenders[] = {"jot_async",         "jot_async_eager", "jot_sync",
-                                             "jot_crash_handler", "jot_backtrace",   "spdlog_async",
-                                             "spdlog_sync",       "fmt_fwrite",      "jot_rotating",
-                                             "jot_rotating_gzip", "jot_binary"};
+  constexpr std::string_view contenders[] = {
+      "jot_async",      "jot_async_eager",     "jot_sync",    "jot_crash_handler",
+      "jot_backtrace",  "spdlog_async",        "spdlog_sync", "fmt_fwrite",
+      "jot_rotating",   "jot_rotating_gzip",   "jot_binary",  "jot_filtered",
+      "jot_suppressed", "jot_every_suppressed"};
   const bool known_contender = std::find(std::begin(contenders), std::end(contenders),
                                          cfg.contender) != std::end(contenders);
   if (sc == nullptr || !known_contender) {
@@ -1077,8 +1131,11 @@ int main(int argc, char** argv) {
   const bool overload_contender =
       cfg.contender == "jot_async" ||
       (cfg.contender == "spdlog_async" && overload != jot::backpressure::grow);
-  const bool not_applicable = (cfg.contender.starts_with("jot_rotating") &&
-                               cfg.scenario != "hot_path" && cfg.scenario != "throughput") ||
+  const bool hot_path_and_throughput_only = cfg.contender.starts_with("jot_rotating") ||
+                                            cfg.contender == "jot_filtered" ||
+                                            cfg.contender.ends_with("suppressed");
+  const bool not_applicable = (hot_path_and_throughput_only && cfg.scenario != "hot_path" &&
+                               cfg.scenario != "throughput") ||
                               ((cfg.contender == "jot_binary") !=
                                (cfg.scenario == "decode" ||
                                 (cfg.scenario == "throughput" && cfg.contender == "jot_binary")));

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "backend/backend.h"
 #include "backend/backtrace.h"
 #include "backend/lifecycle.h"
+#include "frontend/level_spec.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/immortal.h"
@@ -25,7 +27,10 @@ namespace {
 struct registry {
   std::mutex mu;
   std::vector<std::unique_ptr<logger>> loggers;
-  bool stopped = false;  // jot has shut down
+  std::vector<level> made_with;  // each logger's level as made, in the same order
+  detail::level_spec levels;     // JOT_LEVEL's spec, then configure_levels()'s
+  bool env_read = false;         // JOT_LEVEL has been looked at
+  bool stopped = false;          // jot has shut down
 };
 
 registry& reg() {
@@ -154,16 +159,92 @@ void logger::set_state_flags(std::uint32_t flags) noexcept {
   }
 }
 
+namespace {
+
+// A spec text made printable for a one-line report.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (const char c : s) out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+  return out;
+}
+
+std::string describe(std::string_view what, std::string_view spec, const level_config_result& e) {
+  return fmt::format("{} \"{}\": {} at offset {} (\"{}\")", what, printable(spec), e.error,
+                     e.position, printable(e.token));
+}
+
+// Every logger's level from the spec, or as it was made. r.mu held.
+void apply_levels(registry& r) noexcept {
+  for (std::size_t i = 0; i < r.loggers.size(); ++i) {
+    r.loggers[i]->set_level(r.levels.level_for(r.loggers[i]->name()).value_or(r.made_with[i]));
+  }
+}
+
+// JOT_LEVEL, once: read before the first logger is made, start() or
+// configure_levels(), whichever comes first. r.mu held; returns what to
+// report once it is let go (the error handler may make loggers).
+std::string read_env_locked(registry& r) {
+  if (r.env_read) return {};
+  r.env_read = true;
+  // Read once, under the registry's lock; the process is expected not to
+  // setenv() JOT_LEVEL while jot starts.
+  const char* env = std::getenv("JOT_LEVEL");  // NOLINT(concurrency-mt-unsafe)
+  if (env == nullptr || *env == '\0') return {};
+  level_config_result e;
+  detail::level_spec spec;
+  if (!detail::parse_level_spec(env, spec, e)) {
+    return describe("JOT_LEVEL is ignored: the level spec", env, e);
+  }
+  r.levels = std::move(spec);
+  apply_levels(r);
+  return {};
+}
+
+}  // namespace
+
 logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl) {
   registry& r = reg();
-  const std::lock_guard<std::mutex> lk(r.mu);
+  std::unique_lock<std::mutex> lk(r.mu);
+  const std::string env_error = read_env_locked(r);
+  logger* made = nullptr;
   for (auto& l : r.loggers) {
-    if (l->name() == name) return *l;
+    if (l->name() == name) made = l.get();
   }
-  r.loggers.push_back(std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), lvl)));
-  logger& l = *r.loggers.back();
-  if (r.stopped) l.set_state_flags(detail::state_stopped);
-  return l;
+  if (made == nullptr) {
+    const level shown = r.levels.level_for(name).value_or(lvl);
+    r.made_with.push_back(lvl);
+    try {
+      r.loggers.push_back(
+          std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), shown)));
+    } catch (...) {
+      r.made_with.pop_back();
+      throw;
+    }
+    made = r.loggers.back().get();
+    if (r.stopped) made->set_state_flags(detail::state_stopped);
+  }
+  lk.unlock();
+  if (!env_error.empty()) report_error(env_error);
+  return *made;
+}
+
+level_config_result configure_levels(std::string_view spec) {
+  level_config_result result;
+  detail::level_spec parsed;
+  const bool ok = detail::parse_level_spec(spec, parsed, result);
+  std::string env_error;
+  {
+    registry& r = reg();
+    const std::lock_guard<std::mutex> lk(r.mu);
+    env_error = read_env_locked(r);  // so that this call, the later one, wins
+    if (ok) {
+      r.levels = std::move(parsed);
+      apply_levels(r);
+    }
+  }
+  if (!env_error.empty()) report_error(env_error);
+  if (!ok) report_error(describe("configure_levels: the level spec", spec, result));
+  return result;
 }
 
 logger* find_logger(std::string_view name) {
@@ -250,9 +331,17 @@ namespace detail {
 
 void set_all_loggers_stopped(bool stopped) noexcept {
   registry& r = reg();
-  const std::lock_guard<std::mutex> lk(r.mu);
-  r.stopped = stopped;
-  for (auto& l : r.loggers) l->set_state_flags(stopped ? state_stopped : 0);
+  std::string env_error;
+  {
+    const std::lock_guard<std::mutex> lk(r.mu);
+    try {
+      env_error = read_env_locked(r);  // start() reads JOT_LEVEL, if nothing did before
+    } catch (...) {
+    }
+    r.stopped = stopped;
+    for (auto& l : r.loggers) l->set_state_flags(stopped ? state_stopped : 0);
+  }
+  if (!env_error.empty()) report_error(env_error);
 }
 
 namespace {

@@ -150,6 +150,16 @@ JOT_API bool start(const options& opts = {});
 /// True between start (explicit or lazy) and shutdown.
 JOT_API bool running() noexcept;
 
+/// Makes the calling thread's ring, and what else its first log call would
+/// allocate, now, so that the first record of a latency-sensitive thread
+/// costs what later ones do. Idempotent. Starts jot with the default
+/// options if it has not started, as a first log call would (call start()
+/// first to choose them). Returns true if the thread has its ring; false
+/// after shutdown(), when calls are written on the caller and need none.
+///
+///     std::thread t([&] { jot::prepare_thread(); for (;;) JOT_INFO(log, "tick"); });
+JOT_API bool prepare_thread() noexcept;
+
 /// Returns once every record logged before the call, by any thread, has
 /// been written to its sinks and the sinks flushed.
 JOT_API void flush() noexcept;

@@ -472,6 +472,33 @@ JOT_API logger* find_logger(std::string_view name);
 /// The logger named "default": level info, writing text to stdout.
 JOT_API logger& default_logger();
 
+/// What jot::configure_levels() made of a spec: ok(), or what is wrong
+/// (`error`), at which byte offset of the spec (`position`) and the text
+/// found there (`token`).
+struct level_config_result {
+  std::string error;
+  std::size_t position = 0;
+  std::string token;
+  bool ok() const noexcept { return error.empty(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+/// Sets loggers' levels from a spec, the same text as the environment
+/// variable JOT_LEVEL: a default level, then `name=level` pairs, where a
+/// name ending in `*` is a prefix. Levels are trace, debug, info, warn
+/// (or warning), error, critical, off, in any case.
+///
+///     jot::configure_levels("warn,orders=debug,net.*=trace");
+///
+/// Each logger, present or made later, gets the level of the most specific
+/// entry naming it (its exact name, else the longest prefix), else the
+/// default, else the level it was made with; the spec replaces the one set
+/// before (JOT_LEVEL's or an earlier call's), and logger::set_level()
+/// overrides it for one logger until the next call. "" clears it. A spec
+/// with an error changes nothing: the result, and the error handler, say
+/// what and where. Safe from any thread, while others log or make loggers.
+JOT_API level_config_result configure_levels(std::string_view spec);
+
 /// Writes the records every logger keeps for its backtrace
 /// (logger::enable_backtrace()), as if a record at its dump level had come,
 /// and returns once they are written.

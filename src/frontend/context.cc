@@ -12,6 +12,7 @@
 
 #include "backend/backend.h"
 #include "backend/lifecycle.h"
+#include "frontend/thread_state.h"
 #include "jot/field.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
@@ -149,6 +150,16 @@ std::string_view format_on_caller(std::string_view spec, fmt::format_args args) 
     return out;
   } catch (...) {
     return "[jot: out of memory formatting an argument]";
+  }
+}
+
+void prepare_caller_texts() noexcept {
+  caller_texts* t = texts();
+  if (t == nullptr || !t->slots.empty()) return;
+  try {
+    t->slots.emplace_back().reserve(first_text_bytes);
+  } catch (...) {
+    // Out of memory: the first such call allocates instead.
   }
 }
 

@@ -20,6 +20,7 @@
 #include "backend/queues.h"
 #include "frontend/crash_hooks.h"
 #include "frontend/delivery.h"
+#include "frontend/thread_state.h"
 #include "jot/logger.h"
 #include "jot/sink.h"
 #include "platform/immortal.h"
@@ -340,6 +341,22 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
     if (write_sync(lg, entry, size)) return;
   }
 }
+
+}  // namespace jot::detail
+
+namespace jot {
+
+bool prepare_thread() noexcept {
+  using namespace detail;
+  // The buffers for arguments formatted on the caller (user types).
+  prepare_caller_texts();
+  if (tls_ring == nullptr && !tls_registering) static_cast<void>(register_thread());
+  return tls_ring != nullptr && writer_running();
+}
+
+}  // namespace jot
+
+namespace jot::detail {
 
 void build_submit_statics() noexcept {
   static_cast<void>(exit_key());

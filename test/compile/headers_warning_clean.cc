@@ -31,6 +31,17 @@ void fields(jot::logger& log, int id, const std::vector<int>& v,
   JOT_WARN(log, "tuple {}", std::tuple<int, float, std::string>{1, 2.0f, "x"});
 }
 
+// Rate limits: n of any integer type, any duration, no arguments at all.
+void limited(jot::logger& log, int i, std::size_t n, unsigned short us) {
+  JOT_INFO_EVERY_N(log, n, "{}", i);
+  JOT_INFO_EVERY_N(log, us, "{}", i);
+  JOT_WARN_EVERY_N(log, -3, "no arguments");
+  JOT_WARN_EVERY(log, std::chrono::milliseconds(250), "{}", i, jot::kv("k", n));
+  JOT_ERROR_EVERY(log, std::chrono::duration<double>(0.5), "fractional period");
+  JOT_CRITICAL_ONCE(log, "once {}", i);
+  JOT_DEBUG_ONCE(log, "once");
+}
+
 // A call inside another's arguments shadows nothing.
 void nested(jot::logger& log) {
   JOT_INFO(log, "outer {v}", [&] {

@@ -11,3 +11,11 @@ int stripped(jot::logger& log, int only_logged, const std::string& name) {
   JOT_CRITICAL(log, "{}", only_logged);
   return 0;
 }
+
+// The rate-limited forms too, their limits included.
+int stripped_limited(jot::logger& log, int only_logged, int every, std::chrono::seconds period) {
+  JOT_INFO_EVERY_N(log, every, "{}", only_logged);
+  JOT_WARN_EVERY(log, period, "{}", only_logged);
+  JOT_ERROR_ONCE(log, "{}", only_logged);
+  return 0;
+}
