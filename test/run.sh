@@ -5,7 +5,7 @@
 #   test/run.sh                 release, asan, tsan, fuzz and lint passes
 #   test/run.sh --quick         the release pass only
 #   test/run.sh --pass NAME     one pass (a preset: dev, release, asan, tsan,
-#                               fuzz: each libFuzzer target for 20 s, or
+#                               fuzz: each libFuzzer target for 12 s, or
 #                               lint: clang-format and clang-tidy,
 #                               arm64: see below); may be given more than once
 #
