@@ -50,7 +50,8 @@ JOT_API std::shared_ptr<sink> binary_file_sink(std::string path, binary_file_opt
 ///     auto s = jot::rotating_binary_file_sink("/var/log/app/app.jotlog",
 ///         {.max_bytes = 100 << 20, .max_files = 30, .compress = jot::compression::gzip});
 ///     // later: jot-cat /var/log/app/app.jotlog.* /var/log/app/app.jotlog
-JOT_API std::shared_ptr<sink> rotating_binary_file_sink(std::string path, rotation_options options = {});
+JOT_API std::shared_ptr<sink> rotating_binary_file_sink(std::string path,
+                                                        rotation_options options = {});
 
 /// Decodes a binary log from bytes handed to it in order, as they arrive
 /// (a whole file, or a growing one read piece by piece).
