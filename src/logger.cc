@@ -331,15 +331,19 @@ namespace detail {
 
 void set_all_loggers_stopped(bool stopped) noexcept {
   registry& r = reg();
+  const std::lock_guard<std::mutex> lk(r.mu);
+  r.stopped = stopped;
+  for (auto& l : r.loggers) l->set_state_flags(stopped ? state_stopped : 0);
+}
+
+void read_level_environment() noexcept {
+  registry& r = reg();
   std::string env_error;
-  {
+  try {
     const std::lock_guard<std::mutex> lk(r.mu);
-    try {
-      env_error = read_env_locked(r);  // start() reads JOT_LEVEL, if nothing did before
-    } catch (...) {
-    }
-    r.stopped = stopped;
-    for (auto& l : r.loggers) l->set_state_flags(stopped ? state_stopped : 0);
+    env_error = read_env_locked(r);
+  } catch (...) {
+    return;  // out of memory: the next make_logger() or configure_levels() reads it
   }
   if (!env_error.empty()) report_error(env_error);
 }

@@ -152,99 +152,73 @@
     if (false) JOT_RATE_AT_(kind, logger_expr, lvl, limit, fmt_str __VA_OPT__(, ) __VA_ARGS__); \
   } while (false)
 
+// Each level's rate-limited calls: JOT_RATE_AT_, or JOT_RATE_DISCARD_ for a
+// level below JOT_ACTIVE_LEVEL.
 #if JOT_ACTIVE_LEVEL <= JOT_LEVEL_TRACE
-#define JOT_TRACE_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::trace, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_TRACE_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::trace, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_TRACE_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::trace, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_TRACE_ JOT_RATE_AT_
 #else
-#define JOT_TRACE_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::trace, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_TRACE_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::trace, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_TRACE_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::trace, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_TRACE_ JOT_RATE_DISCARD_
 #endif
-
 #if JOT_ACTIVE_LEVEL <= JOT_LEVEL_DEBUG
-#define JOT_DEBUG_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::debug, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_DEBUG_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::debug, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_DEBUG_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::debug, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_DEBUG_ JOT_RATE_AT_
 #else
-#define JOT_DEBUG_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::debug, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_DEBUG_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::debug, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_DEBUG_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::debug, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_DEBUG_ JOT_RATE_DISCARD_
 #endif
-
 #if JOT_ACTIVE_LEVEL <= JOT_LEVEL_INFO
-#define JOT_INFO_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::info, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_INFO_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::info, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_INFO_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::info, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_INFO_ JOT_RATE_AT_
 #else
-#define JOT_INFO_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::info, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_INFO_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::info, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_INFO_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::info, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_INFO_ JOT_RATE_DISCARD_
 #endif
-
 #if JOT_ACTIVE_LEVEL <= JOT_LEVEL_WARN
-#define JOT_WARN_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::warn, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_WARN_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::warn, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_WARN_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::warn, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_WARN_ JOT_RATE_AT_
 #else
-#define JOT_WARN_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::warn, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_WARN_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::warn, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_WARN_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::warn, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_WARN_ JOT_RATE_DISCARD_
 #endif
-
 #if JOT_ACTIVE_LEVEL <= JOT_LEVEL_ERROR
-#define JOT_ERROR_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::error, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_ERROR_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::error, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_ERROR_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::error, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_ERROR_ JOT_RATE_AT_
 #else
-#define JOT_ERROR_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::error, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_ERROR_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::error, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_ERROR_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::error, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_RATE_ERROR_ JOT_RATE_DISCARD_
+#endif
+#if JOT_ACTIVE_LEVEL <= JOT_LEVEL_CRITICAL
+#define JOT_RATE_CRITICAL_ JOT_RATE_AT_
+#else
+#define JOT_RATE_CRITICAL_ JOT_RATE_DISCARD_
 #endif
 
-#if JOT_ACTIVE_LEVEL <= JOT_LEVEL_CRITICAL
+#define JOT_TRACE_EVERY_N(logger, n, fmt_str, ...) \
+  JOT_RATE_TRACE_(every_n, logger, ::jot::level::trace, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_TRACE_EVERY(logger, period, fmt_str, ...) \
+  JOT_RATE_TRACE_(every, logger, ::jot::level::trace, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_TRACE_ONCE(logger, fmt_str, ...) \
+  JOT_RATE_TRACE_(once, logger, ::jot::level::trace, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_DEBUG_EVERY_N(logger, n, fmt_str, ...) \
+  JOT_RATE_DEBUG_(every_n, logger, ::jot::level::debug, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_DEBUG_EVERY(logger, period, fmt_str, ...) \
+  JOT_RATE_DEBUG_(every, logger, ::jot::level::debug, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_DEBUG_ONCE(logger, fmt_str, ...) \
+  JOT_RATE_DEBUG_(once, logger, ::jot::level::debug, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_INFO_EVERY_N(logger, n, fmt_str, ...) \
+  JOT_RATE_INFO_(every_n, logger, ::jot::level::info, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_INFO_EVERY(logger, period, fmt_str, ...) \
+  JOT_RATE_INFO_(every, logger, ::jot::level::info, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_INFO_ONCE(logger, fmt_str, ...) \
+  JOT_RATE_INFO_(once, logger, ::jot::level::info, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_WARN_EVERY_N(logger, n, fmt_str, ...) \
+  JOT_RATE_WARN_(every_n, logger, ::jot::level::warn, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_WARN_EVERY(logger, period, fmt_str, ...) \
+  JOT_RATE_WARN_(every, logger, ::jot::level::warn, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_WARN_ONCE(logger, fmt_str, ...) \
+  JOT_RATE_WARN_(once, logger, ::jot::level::warn, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_ERROR_EVERY_N(logger, n, fmt_str, ...) \
+  JOT_RATE_ERROR_(every_n, logger, ::jot::level::error, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_ERROR_EVERY(logger, period, fmt_str, ...) \
+  JOT_RATE_ERROR_(every, logger, ::jot::level::error, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_ERROR_ONCE(logger, fmt_str, ...) \
+  JOT_RATE_ERROR_(once, logger, ::jot::level::error, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
 #define JOT_CRITICAL_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_AT_(every_n, logger, ::jot::level::critical, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_CRITICAL_EVERY(logger, period, fmt_str, ...) \
-  JOT_RATE_AT_(every, logger, ::jot::level::critical, period, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+  JOT_RATE_CRITICAL_(every_n, logger, ::jot::level::critical, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
+#define JOT_CRITICAL_EVERY(logger, period, fmt_str, ...)            \
+  JOT_RATE_CRITICAL_(every, logger, ::jot::level::critical, period, \
+                     fmt_str __VA_OPT__(, ) __VA_ARGS__)
 #define JOT_CRITICAL_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_AT_(once, logger, ::jot::level::critical, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#else
-#define JOT_CRITICAL_EVERY_N(logger, n, fmt_str, ...) \
-  JOT_RATE_DISCARD_(every_n, logger, ::jot::level::critical, n, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_CRITICAL_EVERY(logger, period, fmt_str, ...)           \
-  JOT_RATE_DISCARD_(every, logger, ::jot::level::critical, period, \
-                    fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#define JOT_CRITICAL_ONCE(logger, fmt_str, ...) \
-  JOT_RATE_DISCARD_(once, logger, ::jot::level::critical, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)
-#endif
+  JOT_RATE_CRITICAL_(once, logger, ::jot::level::critical, 0, fmt_str __VA_OPT__(, ) __VA_ARGS__)

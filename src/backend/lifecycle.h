@@ -8,6 +8,10 @@ namespace jot::detail {
 // write on the caller) or not (start after shutdown). In src/logger.cc.
 void set_all_loggers_stopped(bool stopped) noexcept;
 
+// Reads JOT_LEVEL and applies it, unless make_logger() or
+// configure_levels() did so already (start() calls it). In src/logger.cc.
+void read_level_environment() noexcept;
+
 // Around fork(): every formatter's and sink's lock is taken before (so no
 // thread writing in sync mode is mid-format or mid-write) and released
 // after, in parent and child alike. In src/logger.cc.

@@ -414,6 +414,7 @@ void start_locked(const options& opts) {
   build_context_statics();
   w.thread = std::thread(run_writer);
   w.state.store(life::running, std::memory_order_release);
+  read_level_environment();
   set_all_loggers_stopped(false);
   if (!w.exit_hook_installed) {
     w.exit_hook_installed = true;

@@ -204,11 +204,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     ring->end_call();
     tls_waiting = true;
     if (i < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#elif defined(__aarch64__)
-      asm volatile("yield" ::: "memory");
-#endif
+      cpu_relax();
     } else if (i < 128) {
       std::this_thread::yield();
     } else {

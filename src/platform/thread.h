@@ -30,6 +30,15 @@ void process_wide_barrier() noexcept;
 // safe.
 void nap(long us) noexcept;
 
+// The CPU's hint for a spin-wait loop (pause on x86, yield on aarch64).
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
 // SIGXFSZ (a write past RLIMIT_FSIZE) and SIGPIPE (a write to a pipe with
 // no reader) end the process unless it handles or ignores them. A write by
 // jot must fail with EFBIG or EPIPE instead, which the sink reports: every
