@@ -110,31 +110,43 @@ pkg_installed() {
   dpkg -s "$1" >/dev/null 2>&1 || dpkg -s "$1:$(dpkg --print-architecture)" >/dev/null 2>&1
 }
 
-header "packages"
-if command -v dpkg >/dev/null 2>&1; then
-  missing=()
-  for pkg in "${packages[@]}"; do
+# as_root COMMAND...: runs it as root (directly, or through sudo).
+as_root() {
+  if ((EUID == 0)); then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "run.sh: '$*' needs root, and there is no sudo" >&2
+    exit 1
+  fi
+}
+
+# install_missing WHAT PACKAGE...: installs those of the packages that are
+# not installed, with apt-get.
+install_missing() {
+  local what="$1"
+  shift
+  local -a missing=()
+  local pkg
+  for pkg in "$@"; do
     if ! pkg_installed "$pkg"; then
       missing+=("$pkg")
     fi
   done
-  if ((${#missing[@]} > 0)); then
-    echo "installing: ${missing[*]}"
-    sudo_cmd=()
-    if ((EUID != 0)); then
-      if command -v sudo >/dev/null 2>&1; then
-        sudo_cmd=(sudo)
-      else
-        echo "run.sh: missing packages (${missing[*]}) and not root, no sudo" >&2
-        exit 1
-      fi
-    fi
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y --no-install-recommends "${missing[@]}"
-  else
-    echo "all present: ${packages[*]}"
+  if ((${#missing[@]} == 0)); then
+    echo "$what: all present: $*"
+    return
   fi
+  echo "$what: installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+header "packages"
+if command -v dpkg >/dev/null 2>&1; then
+  install_missing "packages" "${packages[@]}"
 else
   echo "run.sh: no dpkg; not checking packages (${packages[*]})" >&2
 fi
@@ -147,27 +159,10 @@ readonly arm64_packages=(
   zlib1g-dev:arm64 libssl-dev:arm64
 )
 if [[ " ${passes[*]} " == *" arm64 "* ]] && command -v dpkg >/dev/null 2>&1; then
-  arm64_missing=()
-  for pkg in "${arm64_packages[@]}"; do
-    if ! pkg_installed "$pkg"; then
-      arm64_missing+=("$pkg")
-    fi
-  done
-  if ((${#arm64_missing[@]} > 0)); then
-    echo "installing for the arm64 pass: ${arm64_missing[*]}"
-    sudo_cmd=()
-    if ((EUID != 0)); then
-      sudo_cmd=(sudo)
-    fi
-    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-      "${sudo_cmd[@]}" dpkg --add-architecture arm64
-    fi
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-      apt-get install -y --no-install-recommends "${arm64_missing[@]}"
-  else
-    echo "arm64 pass: all present: ${arm64_packages[*]}"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64
   fi
+  install_missing "arm64 pass" "${arm64_packages[@]}"
 fi
 
 # syslog-ng conflicts with rsyslog as an installed package (both are a
