@@ -23,27 +23,9 @@ namespace {
 using jot::test::quoted;
 using jot::test::run_jot_cat;
 
-jot::test::error_log& errors() {
-  static jot::test::error_log log;
-  return log;
-}
+jot::test::error_log& errors() { return jot::test::program_errors(); }
 
-void start_once() {
-  static const bool started = [] {
-    jot::options o;
-    o.error_handler = errors().handler();
-    return jot::start(o);
-  }();
-  ASSERT_TRUE(started);
-}
-
-std::size_t reports_with(const std::string& a, const std::string& b = {}) {
-  std::size_t n = 0;
-  for (const auto& m : errors().snapshot()) {
-    n += m.find(a) != std::string::npos && m.find(b) != std::string::npos ? 1 : 0;
-  }
-  return n;
-}
+void start_once() { ASSERT_TRUE(jot::test::start_once_with_program_errors()); }
 
 // The messages of a binary log given as bytes, decoded alone; `problems`
 // gets what the reader said (empty: the bytes decoded whole).
@@ -139,7 +121,7 @@ void replaced_underneath(const std::string& name, bool remove) {
     EXPECT_EQ(messages_of(d / "app.jotlog.1", problems), before);
     EXPECT_EQ(problems, "");
   }
-  EXPECT_EQ(reports_with(path + ": removed or replaced"), 1u);
+  EXPECT_EQ(errors().count(path + ": removed or replaced"), 1u);
 }
 
 TEST(binary_log_files, records_after_a_removal_go_to_a_new_file_that_decodes_alone) {
@@ -165,14 +147,14 @@ TEST(binary_log_files, unwritable_path_reports_counts_and_resumes) {
   const std::uint64_t w = written();
   for (int i = 0; i < records; ++i) JOT_INFO(log, "waiting {} {}", i, big);
   wait_written(w, records);
-  EXPECT_EQ(reports_with(path + ": cannot open: No such file or directory"), 1u);
+  EXPECT_EQ(errors().count(path + ": cannot open: No such file or directory"), 1u);
 
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   for (int i = 0; i < 10; ++i) JOT_INFO(log, "after {}", i);
   // Opening is retried at most once a second.
   ASSERT_TRUE(jot::test::wait_until([&] {
     jot::flush();
-    return reports_with(path + ": opened after earlier failure") == 1;
+    return errors().count(path + ": opened after earlier failure") == 1;
   }));
   jot::flush();
   std::string lost_report;

@@ -24,19 +24,9 @@ using jot::test::read_maybe_gz;
 using jot::test::split_lines;
 using jot::test::temp_dir;
 
-jot::test::error_log& errors() {
-  static jot::test::error_log log;
-  return log;
-}
+jot::test::error_log& errors() { return jot::test::program_errors(); }
 
-void start_once() {
-  static const bool started = [] {
-    jot::options o;
-    o.error_handler = errors().handler();
-    return jot::start(o);
-  }();
-  ASSERT_TRUE(started);
-}
+void start_once() { ASSERT_TRUE(jot::test::start_once_with_program_errors()); }
 
 std::vector<std::string> numbered(int from, int to, std::string_view prefix = "record ") {
   std::vector<std::string> v;
@@ -82,12 +72,6 @@ void write_gz(const std::string& path, const std::string& text) {
   gzFile f = gzopen(path.c_str(), "wb");
   gzwrite(f, text.data(), static_cast<unsigned>(text.size()));
   gzclose(f);
-}
-
-std::size_t reports_containing(std::string_view what) {
-  std::size_t n = 0;
-  for (const auto& m : errors().snapshot()) n += m.find(what) != std::string::npos ? 1 : 0;
-  return n;
 }
 
 auto message_only() { return jot::pattern_formatter("{message}"); }
@@ -254,7 +238,7 @@ TEST(rotating_file_sink, record_larger_than_max_bytes_is_kept_whole_in_a_file_of
   const auto names = rotated_names(d, "app.log");
   ASSERT_EQ(names.size(), 4u);
   for (const auto& n : names) EXPECT_EQ(split_lines(jot::test::read_file(d / n)).size(), 1u);
-  EXPECT_EQ(reports_containing("is larger than max_bytes (16)"), 1u);
+  EXPECT_EQ(errors().count("is larger than max_bytes (16)"), 1u);
 }
 
 TEST(rotating_file_sink, path_with_spaces_and_non_ascii_characters) {

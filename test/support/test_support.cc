@@ -69,4 +69,18 @@ std::vector<std::string> read_lines(const std::string& path) {
   return lines;
 }
 
+error_log& program_errors() {
+  static error_log log;
+  return log;
+}
+
+bool start_once_with_program_errors() {
+  static const bool started = [] {
+    jot::options o;
+    o.error_handler = program_errors().handler();
+    return jot::start(o);
+  }();
+  return started;
+}
+
 }  // namespace jot::test

@@ -100,6 +100,14 @@ class error_log {
     const std::lock_guard<std::mutex> lk(state_->mu);
     return state_->messages;
   }
+  // How many messages contain `a` (and `b`, if given).
+  std::size_t count(std::string_view a, std::string_view b = {}) const {
+    std::size_t n = 0;
+    for (const std::string& m : snapshot()) {
+      n += m.find(a) != std::string::npos && m.find(b) != std::string::npos ? 1 : 0;
+    }
+    return n;
+  }
 
  private:
   struct state {
@@ -108,5 +116,11 @@ class error_log {
   };
   std::shared_ptr<state> state_ = std::make_shared<state>();
 };
+
+// For a test program whose cases share one jot: one error log for the
+// whole program, and jot started once (by the first caller) with it as the
+// error handler. Returns whether jot runs.
+error_log& program_errors();
+bool start_once_with_program_errors();
 
 }  // namespace jot::test
