@@ -211,11 +211,10 @@ void binary_log_writer::segment_entry(std::string& out) {
   out.append(e);
 }
 
-const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
-                                                               const call_site& site) {
+const binary_log_writer::site_info& binary_log_writer::define_site(std::string& out,
+                                                                   const call_site& site) {
   const auto key = reinterpret_cast<std::uintptr_t>(&site);
   site_slot& slot = site_cache_[(key >> 4) % site_slots];
-  if (slot.site == &site) return *slot.info;
   auto& owned = sites_[&site];
   if (!owned) {
     owned = std::make_unique<site_info>();
@@ -246,6 +245,11 @@ const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
     for (std::uint32_t k = 0; k < site.type_count; ++k) {
       if (site.types[k].tag > arg_type::text) owned->flat = false;
     }
+    if (owned->flat) {
+      for (std::uint32_t k = 0; k < site.type_count; ++k) {
+        owned->sizes.push_back(static_cast<std::uint8_t>(fixed_size(site.types[k].tag)));
+      }
+    }
     for (std::uint8_t k = 0; k < site.format_args; ++k) {
       binlog::put_string(e, site.names != nullptr ? site.names[k] : std::string_view());
     }
@@ -258,8 +262,7 @@ const binary_log_writer::site_info& binary_log_writer::site_of(std::string& out,
   return *owned;
 }
 
-std::uint32_t binary_log_writer::logger_of(std::string& out, const logger& lg) {
-  if (&lg == last_logger_) return last_logger_id_;
+std::uint32_t binary_log_writer::define_logger(std::string& out, const logger& lg) {
   auto [it, added] = loggers_.try_emplace(&lg, static_cast<std::uint32_t>(loggers_.size()));
   if (added) {
     std::string e;
@@ -273,11 +276,8 @@ std::uint32_t binary_log_writer::logger_of(std::string& out, const logger& lg) {
   return it->second;
 }
 
-std::uint32_t binary_log_writer::thread_of(std::string& out, std::uint64_t tid,
-                                           std::string_view name) {
-  if (last_thread_ != nullptr && tid == last_tid_ && last_thread_->name == name) {
-    return last_thread_->id;
-  }
+std::uint32_t binary_log_writer::define_thread(std::string& out, std::uint64_t tid,
+                                              std::string_view name) {
   auto [it, added] = threads_.try_emplace(tid);
   thread_info& t = it->second;
   if (added || t.name != name) {
@@ -308,8 +308,8 @@ std::string_view binary_log_writer::make_body(const record_header& h, const call
   const auto whole = [&] { return part(end); };
   if (info.flat && !info.has_user && (h.flags & (record_has_context | record_preformatted)) == 0) {
     // Scalars only: each a fixed size or a string's length and bytes.
-    for (std::uint32_t k = 0; k < site.type_count; ++k) {
-      std::size_t size = fixed_size(site.types[k].tag);
+    for (const std::uint8_t fixed : info.sizes) {
+      std::size_t size = fixed;
       if (size == 0) {
         std::uint32_t len = 0;
         if (end - p < 4) return whole();
@@ -382,8 +382,8 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   const std::uint64_t dt = binlog::zigzag(static_cast<std::int64_t>(
       static_cast<std::uint64_t>(r.time_ns) - static_cast<std::uint64_t>(last_time_ns_)));
   last_time_ns_ = r.time_ns;
-  // The entry's length, then its head (kind, ids, time), then the body, in
-  // one resize and two copies: the writer's path for every record.
+  // The entry's length, then its head (kind, ids, time), then the body:
+  // the writer's path for every record.
   char head[10 + 1 + 4 * 10];
   std::size_t n = 10;
   head[n++] = static_cast<char>(binlog::record_kind_bit | (h.flags & binlog::record_flag_mask));
@@ -407,9 +407,13 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   }
   std::memcpy(head + 10 - k, len, k);
   const std::size_t at = out.size();
-  out.resize(at + (n - 10 + k) + body.size());
-  std::memcpy(out.data() + at, head + 10 - k, n - 10 + k);
-  if (!body.empty()) std::memcpy(out.data() + at + (n - 10 + k), body.data(), body.size());
+  try {
+    out.append(head + 10 - k, n - 10 + k);
+    out.append(body);
+  } catch (...) {
+    out.resize(at);  // never half an entry
+    throw;
+  }
 }
 
 }  // namespace jot::detail

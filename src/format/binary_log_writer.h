@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,10 +67,30 @@ class binary_log_writer {
     // long double (written without the padding bytes its memory holds).
     bool has_user = false;
     bool flat = false;  // every argument a scalar (the common case): no tree to walk
+    // For a flat site: each argument's size, 0 for a string (its length
+    // and bytes).
+    std::vector<std::uint8_t> sizes;
   };
-  const site_info& site_of(std::string& out, const call_site& site);
-  std::uint32_t logger_of(std::string& out, const logger& lg);
-  std::uint32_t thread_of(std::string& out, std::uint64_t tid, std::string_view name);
+  // The lookups every record makes: the last site, logger and thread seen
+  // are answered here, the others (and definitions) out of line.
+  const site_info& site_of(std::string& out, const call_site& site) {
+    const site_slot& slot = site_cache_[(reinterpret_cast<std::uintptr_t>(&site) >> 4) % site_slots];
+    return slot.site == &site ? *slot.info : define_site(out, site);
+  }
+  std::uint32_t logger_of(std::string& out, const logger& lg) {
+    return &lg == last_logger_ ? last_logger_id_ : define_logger(out, lg);
+  }
+  std::uint32_t thread_of(std::string& out, std::uint64_t tid, std::string_view name) {
+    return last_thread_ != nullptr && tid == last_tid_ && same_name(last_thread_->name, name)
+               ? last_thread_->id
+               : define_thread(out, tid, name);
+  }
+  const site_info& define_site(std::string& out, const call_site& site);
+  std::uint32_t define_logger(std::string& out, const logger& lg);
+  std::uint32_t define_thread(std::string& out, std::uint64_t tid, std::string_view name);
+  // Equal names, compared a word at a time for names as short as threads'
+  // (the system's are at most 15 bytes).
+  static bool same_name(std::string_view a, std::string_view b) noexcept;
   // The record's body as the file keeps it: a part of the record's own
   // bytes, or body_ when a user type had to become text. The whole body
   // when its bytes do not fit its call site (the reader then says so, as
@@ -102,5 +123,28 @@ class binary_log_writer {
   std::string body_;
   std::string text_;  // a user type's text
 };
+
+inline bool binary_log_writer::same_name(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const auto word = [](const char* p) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  const auto half = [](const char* p) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, p, 4);
+    return w;
+  };
+  // Two loads from each end cover the whole name, overlapping if need be.
+  if (n >= 8 && n <= 16) {
+    return word(a.data()) == word(b.data()) && word(a.data() + n - 8) == word(b.data() + n - 8);
+  }
+  if (n >= 4 && n < 8) {
+    return half(a.data()) == half(b.data()) && half(a.data() + n - 4) == half(b.data() + n - 4);
+  }
+  return a == b;
+}
 
 }  // namespace jot::detail

@@ -32,9 +32,27 @@ class binary_file_sink_impl final : public detail::raw_sink {
 
   void write_raw(const detail::raw_record& r) override {
     const detail::binary_log_writer::mark before = writer_.position();
-    encode(r);
-    if (rotation_ && rotation_->due(r.time_ns, entry_.size()) && rotation_->rotate(r.time_ns)) {
-      encode(r);  // into the new file: a segment of its own
+    if (!rotation_ && file_.is_open() && !segment_due()) {
+      // The common case: the entry goes straight into the file's buffer,
+      // and stays there if it fits.
+      std::string& buffered = file_.buffer();
+      const std::size_t at = buffered.size();
+      writer_.append(buffered, r);
+      if (buffered.size() <= file_.capacity()) {
+        if (at == 0) {
+          buffer_mark_ = before;
+          frozen_.reset();
+        }
+        return;
+      }
+      // It does not: taken back, for the way every entry can take.
+      entry_.assign(buffered, at);
+      buffered.resize(at);
+    } else {
+      encode(r);
+      if (rotation_ && rotation_->due(r.time_ns, entry_.size()) && rotation_->rotate(r.time_ns)) {
+        encode(r);  // into the new file: a segment of its own
+      }
     }
     if (file_.is_open() && file_.buffered() != 0 &&
         file_.buffered() + entry_.size() > file_.capacity()) {
@@ -79,13 +97,18 @@ class binary_file_sink_impl final : public detail::raw_sink {
     });
   }
 
+  // A segment must come first: the file is new, or bytes were lost, or
+  // nothing is open or waiting (the entry may open a new file).
+  bool segment_due() const noexcept {
+    return need_segment_ || file_.opens() != opens_seen_ || file_.lost_bytes() != lost_seen_ ||
+           (!file_.is_open() && file_.buffered() == 0);
+  }
+
   // entry_ = the record and the definitions it needs, after a segment if
-  // the file is new, or bytes were lost, or nothing is open or waiting (the
-  // entry may open a new file).
+  // one is due.
   void encode(const detail::raw_record& r) {
     entry_.clear();
-    if (need_segment_ || file_.opens() != opens_seen_ || file_.lost_bytes() != lost_seen_ ||
-        (!file_.is_open() && file_.buffered() == 0)) {
+    if (segment_due()) {
       if (file_.buffered() != 0 && !frozen_) {
         // The buffer's first part still needs the definitions of the
         // segment this one ends, should it go to a new file.

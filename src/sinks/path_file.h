@@ -51,6 +51,11 @@ class path_file {
   // Writes out what is buffered (opening the file if it is closed and a
   // retry is due). False if bytes remain unwritten or a write failed.
   bool drain();
+  // The buffer itself, for an owner that encodes a record straight into
+  // it instead of handing it to append(): only while the file is open, and
+  // only bytes that leave at most capacity() buffered (else append() must
+  // take them, which writes the buffer out first).
+  std::string& buffer() noexcept { return out_.buffer(); }
   void sync();
   bool holds_unwritten() const noexcept { return !is_open() && out_.buffered() != 0; }
   // Bytes the file will hold once the buffer is written out.
