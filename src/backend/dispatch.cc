@@ -121,11 +121,26 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
     try {
       if (c.raw != nullptr) {
         const raw_record raw{&rec, time_ns, thread_id, thread_name};
+        if ((held_.get() == s.get() && !emergency()) || hold(s, c)) {
+          in_held_ = true;
+          bool to_list = false;
+          try {
+            to_list = write_raw_locked(*c.raw, c, raw, site.lvl);
+          } catch (...) {
+            in_held_ = false;
+            throw;
+          }
+          in_held_ = false;
+          if (to_list) list(*s, c);
+          continue;
+        }
         const sink_lock lk(c.mu, s.get());
         if (!lk.owns()) continue;  // a crash drain gave up on it
         if (write_raw_locked(*c.raw, c, raw, site.lvl)) list(*s, c);
         continue;
       }
+      // Only one sink's lock at a time outside a raw sink's own run.
+      release_held();
       if (!decoded) {
         tls_level_marks.clear();  // marks of earlier records' lines are stale
         record_view& view = decoded.emplace();
@@ -173,12 +188,30 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
       if (!lk.owns()) continue;
       if (write_locked(*s, c, view, *line)) list(*s, c);
     } catch (const std::exception& e) {
+      release_held();  // the error handler may use the sink
       report_error(
           fmt::format("a formatter or sink of logger '{}' threw: {}", rec.log->name(), e.what()));
     } catch (...) {
+      release_held();
       report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
     }
   }
+}
+
+bool dispatcher::hold(const std::shared_ptr<sink>& s, sink_control& c) noexcept {
+  release_held();
+  if (!batching_ || emergency()) return false;
+  c.mu.lock();
+  held_ = s;
+  return true;
+}
+
+void dispatcher::release_held() noexcept {
+  if (!held_) return;
+  // Inside its write_raw(): the crash handler's drain, on the thread that
+  // crashed there. The sink stays locked, as sink_lock leaves such a sink.
+  if (!in_held_) sink_control::of(*held_).mu.unlock();
+  held_.reset();
 }
 
 void reset_pending_after_fork() noexcept {
@@ -196,6 +229,7 @@ void dispatcher::take_pending() {
 }
 
 std::int64_t dispatcher::visit_listed(bool idle, bool flush, bool sync_now) noexcept {
+  release_held();
   try {
     take_pending();
   } catch (...) {
@@ -230,6 +264,7 @@ std::int64_t dispatcher::service(bool idle) noexcept { return visit_listed(idle,
 void dispatcher::flush_all(bool sync_now) noexcept { visit_listed(false, true, sync_now); }
 
 std::size_t dispatcher::sinks_holding_unwritten() noexcept {
+  release_held();
   try {
     take_pending();
   } catch (...) {
@@ -322,10 +357,14 @@ void drain_all_here() {
   dispatcher& d = the_dispatcher();
   queue_set& queues = the_queues();
   queues.adopt();
-  queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
-               [&](const record_header& h, const thread_queue& q) {
-                 d.process(h, q.thread_id, q.thread_name);
-               });
+  {
+    const dispatcher::batch batch(d);
+    queues.drain(std::numeric_limits<std::uint64_t>::max(),
+                 std::numeric_limits<std::size_t>::max(),
+                 [&](const record_header& h, const thread_queue& q) {
+                   d.process(h, q.thread_id, q.thread_name);
+                 });
+  }
   // Everything is written: the warnings come after it, stamped now.
   report_drops(queues, ticks_ordered(), true);
   queues.publish_and_reap();

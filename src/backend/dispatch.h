@@ -22,6 +22,7 @@ class formatter;
 namespace jot::detail {
 
 class queue_set;
+struct sink_control;
 
 // Decodes a record, renders it once per distinct formatter and hands the
 // lines to the logger's sinks, each under its lock. The writer's instance
@@ -68,9 +69,36 @@ class dispatcher {
   bool render_message(const record_header& rec, fmt::memory_buffer& out) noexcept;
   std::span<const field> fields() const noexcept { return decoder_.fields(); }
 
+  // Consumer role, the writer's dispatcher: while a batch lives, the lock
+  // of the raw sink (the binary log) written last stays held for the
+  // records after it, instead of being taken for each: until a record goes
+  // to another sink, a sink throws, service() or flush_all() visits the
+  // sinks, or the batch ends. A thread writing in delivery::sync mode or
+  // setting a flush policy waits for that at most. The crash handler's
+  // drain takes each record's locks as always (bounded in time). A batch
+  // spans a drain of the rings only, never a report or a nap:
+  //   { const dispatcher::batch b(d); queues.drain(...); }
+  class batch {
+   public:
+    explicit batch(dispatcher& d) noexcept : d_(d), was_(d.batching_) { d.batching_ = d.writer_; }
+    ~batch() {
+      d_.release_held();
+      d_.batching_ = was_;
+    }
+    batch(const batch&) = delete;
+    batch& operator=(const batch&) = delete;
+
+   private:
+    dispatcher& d_;
+    bool was_;
+  };
+
  private:
   void take_pending();
   std::int64_t visit_listed(bool idle, bool flush, bool sync_now) noexcept;
+  // Whether the lock of `s` (a raw sink) is held now, for a batch.
+  bool hold(const std::shared_ptr<sink>& s, sink_control& c) noexcept;
+  void release_held() noexcept;
 
   bool writer_;
   fmt::memory_buffer message_;
@@ -85,6 +113,11 @@ class dispatcher {
   // Writing a kept record: its fields and the mark.
   bool kept_ = false;
   std::vector<field> marked_fields_;
+  // Inside a batch; the raw sink whose lock is held, and whether its
+  // write_raw() is running (a crash inside it: the lock stays held).
+  bool batching_ = false;
+  std::shared_ptr<sink> held_;
+  bool in_held_ = false;
 };
 
 dispatcher& the_dispatcher() noexcept;

@@ -198,7 +198,11 @@ void run_writer() {
       }
       if (emergency_due) flush_target = std::max(flush_target, emergency_to);
       const std::uint64_t upto = flushing ? std::min(limit, flush_target) : limit;
-      const std::size_t n = queues.drain(upto, batch_records, emit);
+      std::size_t n = 0;
+      {
+        const dispatcher::batch batch(d);  // a raw sink's lock taken once for a run of records
+        n = queues.drain(upto, batch_records, emit);
+      }
       // Drop warnings are stamped with a time no unwritten record is older
       // than: `upto` once the drain reached it, else the last record's time
       // (the merge wrote everything older); never earlier than a record
