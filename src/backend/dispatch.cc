@@ -7,7 +7,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -96,8 +95,8 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
 
   // Decoded once, for the first sink that renders: a raw sink (the binary
   // log) takes the record as it is, and costs nothing of this (not even
-  // the view's construction).
-  std::optional<record_view> decoded;
+  // the view's construction: view_ is kept from record to record).
+  bool decoded = false;
 
   // A sink holding unflushed records goes to the writer's list (under its
   // lock, which its caller holds).
@@ -121,7 +120,9 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
     try {
       if (c.raw != nullptr) {
         const raw_record raw{&rec, time_ns, thread_id, thread_name};
-        if ((held_.get() == s.get() && !emergency()) || hold(s, c)) {
+        // Held already, unless this is the crash handler's drain on a
+        // thread that crashed inside that very sink.
+        if ((held_.get() == s.get() && !in_held_) || hold(s, c)) {
           in_held_ = true;
           bool to_list = false;
           try {
@@ -140,10 +141,12 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         continue;
       }
       // Only one sink's lock at a time outside a raw sink's own run.
-      release_held();
+      if (held_) release_held();
       if (!decoded) {
         tls_level_marks.clear();  // marks of earlier records' lines are stale
-        record_view& view = decoded.emplace();
+        decoded = true;
+        record_view& view = view_;
+        view = record_view{};
         view.time_ns = time_ns;
         view.lvl = site.lvl;
         view.logger_name = rec.log->name();
@@ -163,7 +166,7 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
           view.fields = marked_fields_;
         }
       }
-      const record_view& view = *decoded;
+      const record_view& view = view_;
       formatter* f = s->formatter_ptr().get();
       std::string* line = nullptr;
       for (std::size_t i = 0; i < lines_used_; ++i) {

@@ -82,8 +82,10 @@ class dispatcher {
    public:
     explicit batch(dispatcher& d) noexcept : d_(d), was_(d.batching_) { d.batching_ = d.writer_; }
     ~batch() {
-      d_.release_held();
+      // Over before the lock is free: a fork() that takes it next leaves
+      // the child no batch.
       d_.batching_ = was_;
+      d_.release_held();
     }
     batch(const batch&) = delete;
     batch& operator=(const batch&) = delete;
@@ -103,6 +105,7 @@ class dispatcher {
   bool writer_;
   fmt::memory_buffer message_;
   record_decoder decoder_;
+  record_view view_;  // of the record being written, once decoded
   // Lines rendered for the current record, one per distinct formatter.
   std::vector<std::pair<formatter*, std::string>> lines_;
   std::size_t lines_used_ = 0;

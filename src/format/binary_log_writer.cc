@@ -399,13 +399,13 @@ void binary_log_writer::append(std::string& out, const raw_record& r) {
   put(tid);
   put(dt);
   // The length goes in front of the head, right-aligned in its 10 bytes.
-  char len[10];
-  std::size_t k = 0;
-  for (std::uint64_t v = n - 10 + body.size();; v >>= 7) {
-    len[k++] = static_cast<char>(v < 0x80 ? v : (v & 0x7F) | 0x80);
-    if (v < 0x80) break;
+  const std::uint64_t length = n - 10 + body.size();
+  std::size_t k = 1;
+  for (std::uint64_t more = length >> 7; more != 0; more >>= 7) ++k;
+  std::uint64_t rest = length;
+  for (std::size_t i = 10 - k; i < 10; ++i, rest >>= 7) {
+    head[i] = static_cast<char>(i + 1 < 10 ? (rest & 0x7F) | 0x80 : rest);
   }
-  std::memcpy(head + 10 - k, len, k);
   const std::size_t at = out.size();
   try {
     out.append(head + 10 - k, n - 10 + k);

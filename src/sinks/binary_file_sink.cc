@@ -40,7 +40,7 @@ class binary_file_sink_impl final : public detail::raw_sink {
       writer_.append(buffered, r);
       if (buffered.size() <= file_.capacity()) {
         if (at == 0) {
-          buffer_mark_ = before;
+          buffer_mark_ = before;  // this entry starts the buffer
           frozen_.reset();
         }
         return;
