@@ -362,8 +362,7 @@ void drain_all_here() {
   queues.adopt();
   {
     const dispatcher::batch batch(d);
-    queues.drain(std::numeric_limits<std::uint64_t>::max(),
-                 std::numeric_limits<std::size_t>::max(),
+    queues.drain(std::numeric_limits<std::uint64_t>::max(), std::numeric_limits<std::size_t>::max(),
                  [&](const record_header& h, const thread_queue& q) {
                    d.process(h, q.thread_id, q.thread_name);
                  });

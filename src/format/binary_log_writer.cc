@@ -277,7 +277,7 @@ std::uint32_t binary_log_writer::define_logger(std::string& out, const logger& l
 }
 
 std::uint32_t binary_log_writer::define_thread(std::string& out, std::uint64_t tid,
-                                              std::string_view name) {
+                                               std::string_view name) {
   auto [it, added] = threads_.try_emplace(tid);
   thread_info& t = it->second;
   if (added || t.name != name) {

@@ -74,7 +74,8 @@ class binary_log_writer {
   // The lookups every record makes: the last site, logger and thread seen
   // are answered here, the others (and definitions) out of line.
   const site_info& site_of(std::string& out, const call_site& site) {
-    const site_slot& slot = site_cache_[(reinterpret_cast<std::uintptr_t>(&site) >> 4) % site_slots];
+    const site_slot& slot =
+        site_cache_[(reinterpret_cast<std::uintptr_t>(&site) >> 4) % site_slots];
     return slot.site == &site ? *slot.info : define_site(out, site);
   }
   std::uint32_t logger_of(std::string& out, const logger& lg) {
