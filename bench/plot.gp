@@ -6,6 +6,9 @@
 # hot_dat:  contender p50 p90 p99 p99.9   (hot_path at 1 thread, ns)
 # tput_dat: contender end_to_end producer_side   (throughput, records/s;
 #           NaN where the producer-side rate is unknown)
+# scale_dat: threads, then per contender: rate (records/s end to end) and
+#           p99.9 of a call (ns); the scaling scenario (scale_dat and
+#           scale_png may be left unset)
 # A plot whose table is missing or empty is not drawn.
 
 set terminal pngcairo size 960,540 font "sans,11" noenhanced
@@ -52,5 +55,29 @@ if (nonempty(tput_dat)) {
        '' using ($0 - 1.0 / 6):($2 / 1e6):(sprintf("%.2f", $2 / 1e6)) notitle with labels offset 0,0.8 font ",9", \
        '' using ($0 + 1.0 / 6):($3 / 1e6):(sprintf("%.2f", $3 / 1e6)) notitle with labels offset 0,0.8 font ",9"
   set key noautotitle
+  unset output
+}
+
+if (exists("scale_dat") && nonempty(scale_dat)) {
+  set output scale_png
+  set multiplot layout 1,2 title "scaling: N threads log as fast as they can, blocking when the queue is full"
+  unset style
+  set style data linespoints
+  set key top right autotitle columnheader
+  set xlabel "producer threads"
+  set logscale x 2
+  set xtics (1, 2, 4, 8, 16)
+  set title "end to end"
+  set ylabel "million records/s"
+  set yrange [0:*]
+  ncols = int(system("head -n1 '" . scale_dat . "' | wc -w"))
+  plot for [col = 2:ncols:2] scale_dat using 1:(column(col) / 1e6) lw 2
+  set title "p99.9 of one call"
+  set ylabel "ns (log scale)"
+  set logscale y
+  set yrange [*:*]
+  plot for [col = 3:ncols:2] scale_dat using 1:col lw 2
+  unset multiplot
+  unset logscale
   unset output
 }

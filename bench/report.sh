@@ -7,8 +7,8 @@
 #
 #   bench/report.sh [--readme FILE] [CSV]   default CSV: bench/results/latest.csv
 #
-# For CSV = DIR/NAME.csv it writes DIR/NAME.md, DIR/NAME.hot_path.png and
-# DIR/NAME.throughput.png. It reads, when they exist, DIR/NAME.extra.csv
+# For CSV = DIR/NAME.csv it writes DIR/NAME.md, DIR/NAME.hot_path.png,
+# DIR/NAME.throughput.png and DIR/NAME.scaling.png. It reads, when they exist, DIR/NAME.extra.csv
 # (what the CSV has no column for: the producer-side time and rate, when
 # everything was written) and DIR/NAME.meta.txt (machine, timer, commit,
 # rounds; written by run.sh). It prints a short summary and the target
@@ -50,6 +50,7 @@ meta=$stem.meta.txt
 extra=$stem.extra.csv
 hot_png=$stem.hot_path.png
 tput_png=$stem.throughput.png
+scale_png=$stem.scaling.png
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -71,13 +72,29 @@ fi
 # Plots first, so that the report links only the ones that were made: the
 # hot-path percentiles at one thread and the throughput per contender (end
 # to end and producer side), as whitespace-separated tables for plot.gp.
-awk -F, -v xfile="$extra" -v hot="$tmp/hot.dat" -v tput="$tmp/tput.dat" '
+awk -F, -v xfile="$extra" -v hot="$tmp/hot.dat" -v tput="$tmp/tput.dat" -v scale="$tmp/scale.dat" '
   function v(x) { return x == "" ? "NaN" : x }
   FNR == 1 { next }
   FILENAME == xfile { if ($1 == "throughput") prod[$2] = $6; next }
   $1 == "hot_path" && $3 == 1 { h[$2] = v($5) " " v($6) " " v($7) " " v($8); if (!($2 in hs)) { hs[$2]; ho[++nh] = $2 } }
   $1 == "throughput" { t[$2] = v($11); if (!($2 in ts)) { ts[$2]; to[++nt] = $2 } }
+  $1 == "scaling" {
+    sr[$2, $3] = v($11); sp[$2, $3] = v($8)
+    if (!($2 in scs)) { scs[$2]; sco[++nsc] = $2 }
+    if (!($3 in sts)) { sts[$3]; sto[++nst] = $3 }
+  }
   END {
+    # scaling: one row per thread count, then per contender its rate and p99.9.
+    if (nsc) {
+      printf "threads" > scale
+      for (j = 1; j <= nsc; j++) printf " %s %s", sco[j], sco[j] > scale
+      printf "\n" > scale
+      for (i = 1; i <= nst; i++) {
+        printf "%s", sto[i] > scale
+        for (j = 1; j <= nsc; j++) printf " %s %s", v(sr[sco[j], sto[i]]), v(sp[sco[j], sto[i]]) > scale
+        printf "\n" > scale
+      }
+    }
     if (nh) { print "contender p50 p90 p99 p99.9" > hot; for (i = 1; i <= nh; i++) print ho[i], h[ho[i]] > hot }
     if (nt) {
       print "contender end_to_end producer_side" > tput
@@ -86,16 +103,18 @@ awk -F, -v xfile="$extra" -v hot="$tmp/hot.dat" -v tput="$tmp/tput.dat" '
   }' "$extra" "$csv"
 
 plots=()
-rm -f "$hot_png" "$tput_png"
+rm -f "$hot_png" "$tput_png" "$scale_png"
 if [[ ${JOT_BENCH_NO_PLOTS:-0} == 1 ]]; then
   echo "plots: skipped (JOT_BENCH_NO_PLOTS=1)"
 elif ! command -v gnuplot >/dev/null 2>&1; then
   echo "plots: skipped (no gnuplot; install gnuplot-nox)"
-elif [[ -s $tmp/hot.dat || -s $tmp/tput.dat ]]; then
+elif [[ -s $tmp/hot.dat || -s $tmp/tput.dat || -s $tmp/scale.dat ]]; then
   if gnuplot -e "hot_dat='$tmp/hot.dat'; tput_dat='$tmp/tput.dat'; hot_png='$hot_png'; tput_png='$tput_png'" \
+    -e "scale_dat='$tmp/scale.dat'; scale_png='$scale_png'" \
     "$here/plot.gp" 2>"$tmp/gnuplot.log"; then
     [[ -s $hot_png ]] && plots+=("hot_path=$(basename "$hot_png")")
     [[ -s $tput_png ]] && plots+=("throughput=$(basename "$tput_png")")
+    [[ -s $scale_png ]] && plots+=("scaling=$(basename "$scale_png")")
   else
     echo "plots: gnuplot failed:" >&2
     cat "$tmp/gnuplot.log" >&2
@@ -208,6 +227,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
     title["overload_block"] = "Overload, block: one thread logs a burst far larger than the queue (jot: a 64 KiB ring; spdlog: 1,170 slots, as many records), to a sink that takes 1 µs a record; the caller waits for room"
     title["overload_drop"] = "Overload, drop: the same burst; a record that finds the queue full is dropped (spdlog: overrun_oldest drops the oldest queued one)"
     title["overload_grow"] = "Overload, grow (jot only): the same burst; the ring doubles when full, up to 256 MiB"
+    title["scaling"] = "Scaling: 1 to 16 threads each log as fast as they can, blocking when the queue is full; msgs/s end to end (until every record is in the file), latencies of every call (histogram, within 3%)"
     title["compile_time"] = "Compile time: a file of 2,000 distinct log statements, compiled with the Release build'"'"'s flags (records = statements)"
     split("hot_path throughput slow_sink batch_job overload_block overload_drop overload_grow compile_time", known, " ")
     for (i = 1; i <= 8; i++) { sorder[i] = known[i]; sknown[known[i]] }
@@ -473,7 +493,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
     for (i = 1; i <= np2; i++) {
       split(pl[i], kv, "=")
       out("")
-      out(sprintf("![%s](@RES@%s)", (kv[1] == "hot_path" ? "hot path latency percentiles at 1 thread" : "throughput per contender"), kv[2]))
+      out(sprintf("![%s](@RES@%s)", (kv[1] == "hot_path" ? "hot path latency percentiles at 1 thread" : kv[1] == "scaling" ? "end-to-end rate and p99.9 of a call against producer threads" : "throughput per contender"), kv[2]))
     }
     printf "%s", sum > summary
 

@@ -21,7 +21,8 @@
 #   latest.extra.runs.csv  the same for every round
 #   latest.md              tables, a reading of the figures, the target checks,
 #                          and the summary table of the README
-#   latest.*.png           hot-path percentiles and throughput (gnuplot)
+#   latest.*.png           hot-path percentiles, throughput, and scaling
+#                          against threads (gnuplot)
 #   latest.meta.txt        machine, timer, commit, rounds
 #   latest.collector.txt   records/s to a real rsyslogd over TCP, end to end,
 #                          jot and spdlog's tcp_sink (one round)
@@ -102,6 +103,11 @@ plan+=("throughput - jot_binary" "decode - jot_binary")
 # against jot_async's written call in the same rounds.
 for c in jot_filtered jot_suppressed jot_every_suppressed; do
   plan+=("hot_path 1 $c" "throughput - $c")
+done
+# Many producers, blocking when the queue is full: jot against spdlog's
+# blocking async logger.
+for threads in 1 2 4 8 16; do
+  for c in jot_async spdlog_async; do plan+=("scaling $threads $c"); done
 done
 # spdlog has block and drop (overrun_oldest) policies, not a growing queue.
 for mode in block drop grow; do

@@ -78,6 +78,15 @@
 //                   overflow policy block, or overrun_oldest for drop (its
 //                   losses from thread_pool()->overrun_counter()). Other
 //                   contenders print "not applicable" and exit 0.
+//   scaling         [records per thread: 1,000,000; quick 100,000] --threads
+//                   producers (default 1; bench/run.sh runs 1, 2, 4, 8 and
+//                   16) each log as fast as they can, blocking when the
+//                   queue is full (jot's default ring and backpressure),
+//                   every call timed with the fenced timer into a
+//                   fixed-size histogram (bench/histogram.h: percentiles to
+//                   within 3%, so the samples add nothing to the peak RSS).
+//                   wall_s and msgs_per_s are end to end, until every
+//                   record of every thread is in the file.
 //
 // Every run first logs a warm-up (2,000 calls per thread in hot_path, 100
 // otherwise) and waits until the back end has written it; then the measured
@@ -167,6 +176,7 @@
 #endif
 
 #include "common.h"
+#include "histogram.h"
 
 namespace {
 
@@ -175,7 +185,7 @@ constexpr std::string_view usage =
     "                       [--csv FILE] [--extra-csv FILE] [--quick]\n"
     "       jot_bench_suite --timer   (the timer's rate, step and cost)\n"
     "  scenarios:   hot_path throughput slow_sink batch_job\n"
-    "               overload_block overload_drop overload_grow decode\n"
+    "               overload_block overload_drop overload_grow decode scaling\n"
     "  contenders:  jot_async jot_async_eager jot_sync spdlog_async spdlog_sync fmt_fwrite\n"
     "               jot_crash_handler jot_backtrace (hot_path: jot_async with the crash\n"
     "               handler installed; with every record kept by the flight recorder)\n"
@@ -780,6 +790,33 @@ outcome timed_calls(Contender& c, const config& cfg, const bench::tick_clock& cl
   return o;
 }
 
+// Every thread logs cfg.count records as fast as it can, each call timed.
+template <class Contender>
+outcome scaling(Contender& c, const config& cfg, const bench::tick_clock& clk) {
+  std::vector<bench::latency_histogram> hist(cfg.threads);
+  const phase_times pt = run_phases(
+      c, cfg.threads, [&](unsigned) { log_warmup(c); },
+      [&](unsigned t) {
+        bench::latency_histogram h;  // on this thread's stack: no shared line
+        const std::uint64_t first = cfg.count * t;
+        for (std::uint64_t k = 0; k < cfg.count; ++k) {
+          const int i = static_cast<int>(first + k);
+          const std::uint64_t t0 = bench::now_ticks();
+          c.log(i, 3.5 + i, client);
+          h.add(bench::now_ticks() - t0);
+        }
+        hist[t] = h;
+      });
+  bench::latency_histogram all;
+  for (const auto& h : hist) all.merge(h);
+  outcome o = from_phases(pt);
+  o.records = cfg.count * cfg.threads;
+  o.expected_lines = small_warmup * cfg.threads + o.records;
+  o.lat = all.get(clk);
+  o.wall_s = pt.total_s;
+  return o;
+}
+
 // The work of one batch item: FNV-1a over a 1 KiB buffer (a serial chain of
 // multiplies, about 1.8 us on the 2-core EPYC VM; not vectorisable, so the
 // same work on any build).
@@ -954,6 +991,8 @@ std::optional<row> run(Contender& c, const config& cfg, const setup& s,
     o = timed_calls(c, cfg, clk, clk.from_ns(app_work_ns));
   } else if (cfg.scenario == "batch_job") {
     o = batch_job(c, cfg);
+  } else if (cfg.scenario == "scaling") {
+    o = scaling(c, cfg, clk);
   } else {  // overload_*
     o = timed_calls(c, cfg, clk, 0);
     o.dropped = c.dropped();
@@ -1107,6 +1146,7 @@ int main(int argc, char** argv) {
       {"slow_sink", 200'000, 50'000, 1},         {"batch_job", 300'000, 100'000, 2},
       {"overload_block", 1'000'000, 200'000, 1}, {"overload_drop", 1'000'000, 200'000, 1},
       {"overload_grow", 1'000'000, 200'000, 1},  {"decode", 4'000'000, 1'000'000, 1},
+      {"scaling", 1'000'000, 100'000, 1},
   };
   const scenario_info* sc = nullptr;
   for (const auto& x : scenarios) {
@@ -1154,8 +1194,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   // The record number is an int: at most warm-up + count, or 3 per batch item.
-  if (threads_arg > 64 || cfg.count * records_per_item + 2'000 > 0x7fffffffu ||
-      cfg.count < cfg.threads) {
+  const std::uint64_t all_records =
+      cfg.scenario == "scaling" ? cfg.count * cfg.threads : cfg.count * records_per_item;
+  if (threads_arg > 64 || all_records + 2'000 > 0x7fffffffu || cfg.count < cfg.threads) {
     fmt::print(stderr, "--threads up to 64, --records at least --threads and below 2^31 / 3\n");
     return 2;
   }
