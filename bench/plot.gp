@@ -61,12 +61,12 @@ if (nonempty(tput_dat)) {
 if (exists("scale_dat") && nonempty(scale_dat)) {
   set output scale_png
   set multiplot layout 1,2 title "scaling: N threads log as fast as they can, blocking when the queue is full"
-  unset style
   set style data linespoints
-  set key top right autotitle columnheader
   set xlabel "producer threads"
   set logscale x 2
   set xtics (1, 2, 4, 8, 16)
+  set xrange [0.8:20]
+  set key bottom left autotitle columnheader
   set title "end to end"
   set ylabel "million records/s"
   set yrange [0:*]

@@ -1,0 +1,141 @@
+// Callers blocked on full rings (backpressure::block) behind a slow sink:
+// every blocked call ends, with every record in the file once and in order
+// within its thread, nothing dropped and no ring grown; and shutdown()
+// while callers are blocked returns, each caller finishing its records
+// (the rest written on its own thread once the writer has stopped).
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace {
+
+constexpr std::size_t ring_bytes = 4096;
+
+// Sleeps a little before each record it writes, so the writer stays far
+// behind the callers and their rings stay full.
+class slow_file_sink final : public jot::sink {
+ public:
+  slow_file_sink(std::shared_ptr<jot::sink> file, std::chrono::microseconds delay)
+      : jot::sink(jot::pattern_formatter("{message}")), file_(std::move(file)), delay_(delay) {}
+  void write(const jot::record_view& rec, std::string_view line) override {
+    std::this_thread::sleep_for(delay_);
+    file_->write(rec, line);
+  }
+  void flush() override { file_->flush(); }
+
+ private:
+  std::shared_ptr<jot::sink> file_;
+  std::chrono::microseconds delay_;
+};
+
+std::uint64_t parse_u64(std::string_view s) {
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  EXPECT_EQ(r.ec, std::errc()) << s;
+  return v;
+}
+
+// Checks "<thread> <seq> ..." lines: every thread's records 0 .. per_thread-1,
+// each once, in order.
+void expect_every_record_once_in_order(const std::vector<std::string>& lines, int threads,
+                                       std::uint64_t per_thread) {
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(threads) * per_thread);
+  std::vector<std::uint64_t> next(static_cast<std::size_t>(threads), 0);
+  for (const std::string& line : lines) {
+    const auto a = line.find(' ');
+    const auto b = line.find(' ', a + 1);
+    ASSERT_NE(b, std::string::npos) << line;
+    const auto t = parse_u64(std::string_view(line).substr(0, a));
+    const auto seq = parse_u64(std::string_view(line).substr(a + 1, b - a - 1));
+    ASSERT_LT(t, static_cast<std::uint64_t>(threads)) << line;
+    ASSERT_EQ(seq, next[t]) << "thread " << t << ": missing, duplicated or reordered record";
+    ++next[t];
+  }
+}
+
+// Waits (up to a generous bound, not a timing check) until `n` threads have
+// each found their ring full at least once.
+bool wait_until_blocked(std::size_t n) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < give_up) {
+    std::size_t full = 0;
+    for (const jot::thread_stats& t : jot::stats().threads) {
+      if (t.ring_high_water >= t.ring_bytes && t.ring_bytes != 0) ++full;
+    }
+    if (full >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+TEST(blocking_callers, all_finish_with_every_record_once_in_order) {
+  constexpr int threads = 16;
+  constexpr std::uint64_t per_thread = 1'000;
+  jot::options opts;
+  opts.ring_bytes = ring_bytes;
+  opts.on_full = jot::backpressure::block;
+  ASSERT_TRUE(jot::start(opts));
+  const std::string path = jot::test::temp_path("blocked.log");
+  auto file = jot::file_sink(path);
+  auto& log = jot::make_logger(
+      "blocked", {std::make_shared<slow_file_sink>(file, std::chrono::microseconds(1))});
+
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&log, t] {
+      for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
+    });
+  }
+  for (auto& th : pool) th.join();
+  jot::flush();
+
+  const jot::stats_snapshot s = jot::stats();
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_EQ(s.ring_growths, 0u) << "block mode must keep the rings' size";
+  // Memory stays bounded by the rings: no thread held more than its ring.
+  for (const jot::thread_stats& t : s.threads) EXPECT_LE(t.ring_high_water, ring_bytes);
+  expect_every_record_once_in_order(jot::test::read_lines(path), threads, per_thread);
+  jot::shutdown();
+}
+
+TEST(blocking_callers, shutdown_with_blocked_callers_ends) {
+  constexpr int threads = 8;
+  constexpr std::uint64_t per_thread = 2'000;
+  jot::options opts;
+  opts.ring_bytes = ring_bytes;
+  opts.on_full = jot::backpressure::block;
+  ASSERT_TRUE(jot::start(opts));
+  const std::string path = jot::test::temp_path("stopped.log");
+  auto file = jot::file_sink(path);
+  auto& log = jot::make_logger(
+      "stopped", {std::make_shared<slow_file_sink>(file, std::chrono::microseconds(50))});
+
+  std::atomic<int> done{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&log, &done, t] {
+      for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
+      done.fetch_add(1);
+    });
+  }
+  // Every thread has found its ring full; with ~70 records a ring and
+  // 50 us a record, they are still blocked when shutdown() starts.
+  ASSERT_TRUE(wait_until_blocked(threads)) << "the callers never filled their rings";
+  EXPECT_LT(done.load(), threads);
+  jot::shutdown();
+  for (auto& th : pool) th.join();
+  EXPECT_EQ(done.load(), threads);
+  EXPECT_FALSE(jot::running());
+  expect_every_record_once_in_order(jot::test::read_lines(path), threads, per_thread);
+}
+
+}  // namespace
