@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 namespace {
 

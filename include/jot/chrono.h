@@ -78,7 +78,7 @@ struct std_codec<std::chrono::duration<R, P>> {
 // of the calendar or sub-second periods and the count is a signed
 // integer; otherwise as nanoseconds.
 template <class D>
-  requires std_codec<D>::kind == category::duration
+  requires(std_codec<D>::kind == category::duration)
 struct std_codec<std::chrono::time_point<std::chrono::system_clock, D>> {
   static constexpr category kind = category::time;
   static constexpr int code = period_code<typename D::period>();
