@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <jot/chrono.h>
+#include <jot/ranges.h>
 #include <jot/setup.h>
 
 namespace {

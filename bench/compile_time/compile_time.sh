@@ -149,6 +149,6 @@ read -r fmt_wall fmt_cpu < <(time_compile "$one_fmt" "${fmt_include[@]}")
 [[ -n ${jot_cpu:-} && -n ${fmt_cpu:-} ]] || exit 1
 echo "compile_time_one_call,jot_async,,1,,,,,,$jot_wall,,$jot_cpu,," >>"$csv"
 echo "compile_time_one_call,fmt_format,,1,,,,,,$fmt_wall,,$fmt_cpu,," >>"$csv"
-ratio=$(awk -v a="$jot_cpu" -v b="$fmt_cpu" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+ratio=$(awk -v a="$jot_cpu" -v b="$fmt_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
 echo "one call at -O0: jot/jot.h ${jot_cpu} s CPU, fmt/core.h ${fmt_cpu} s CPU:" \
   "ratio ${ratio} (goal: at most 1.28), fastest of $repeat"
