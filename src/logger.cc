@@ -221,8 +221,8 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
     const level shown = r.levels.level_for(name).value_or(lvl);
     r.made_with.push_back(lvl);
     try {
-      r.loggers.push_back(
-          std::unique_ptr<logger>(detail::logger_data::make(std::move(name), std::move(sinks), shown)));
+      r.loggers.push_back(std::unique_ptr<logger>(
+          detail::logger_data::make(std::move(name), std::move(sinks), shown)));
     } catch (...) {
       r.made_with.pop_back();
       throw;

@@ -47,7 +47,7 @@ constexpr int period_code() {
 }
 
 template <class R, class P>
-  requires std::is_arithmetic_v<R>
+requires std::is_arithmetic_v<R>
 struct std_codec<std::chrono::duration<R, P>> {
   static constexpr category kind = category::duration;
   static constexpr int code = period_code<P>();
@@ -78,18 +78,19 @@ struct std_codec<std::chrono::duration<R, P>> {
 // of the calendar or sub-second periods and the count is a signed
 // integer; otherwise as nanoseconds.
 template <class D>
-  requires(std_codec<D>::kind == category::duration)
-struct std_codec<std::chrono::time_point<std::chrono::system_clock, D>> {
+requires(
+    std_codec<D>::kind ==
+    category::duration) struct std_codec<std::chrono::time_point<std::chrono::system_clock, D>> {
   static constexpr category kind = category::time;
   static constexpr int code = period_code<typename D::period>();
   static constexpr bool own_period = code >= 0 && code <= static_cast<int>(period::years) &&
                                      std::is_integral_v<typename D::rep> &&
                                      std::is_signed_v<typename D::rep>;
-  static constexpr auto aux = static_cast<std::uint8_t>(
-      code < 0 || std::is_floating_point_v<typename D::rep> ? 0 : code);
+  static constexpr auto aux =
+      static_cast<std::uint8_t>(code < 0 || std::is_floating_point_v<typename D::rep> ? 0 : code);
 
-  static std::byte* encode(std::byte* dst,
-                           const std::chrono::time_point<std::chrono::system_clock, D>& v) noexcept {
+  static std::byte* encode(
+      std::byte* dst, const std::chrono::time_point<std::chrono::system_clock, D>& v) noexcept {
     std::int64_t i;
     if constexpr (!own_period) {
       i = static_cast<std::int64_t>(

@@ -151,6 +151,28 @@ inline std::byte* write_context(std::byte* p, std::string_view bound, scope_stat
   return p + sc.size;
 }
 
+// Owns a heap buffer of log_slow() (std::unique_ptr<std::byte[]> without
+// <memory>).
+class heap_bytes {
+ public:
+  heap_bytes() = default;
+  heap_bytes(const heap_bytes&) = delete;
+  heap_bytes& operator=(const heap_bytes&) = delete;
+  ~heap_bytes() {
+    if (p_ != nullptr) delete[] p_;
+    p_ = nullptr;
+  }
+  void reset(std::byte* p) noexcept {
+    std::byte* old = p_;
+    p_ = p;
+    if (old != nullptr) delete[] old;
+  }
+  std::byte* get() const noexcept { return p_; }
+
+ private:
+  std::byte* p_ = nullptr;
+};
+
 // The path for a full ring, no ring yet, a very large record, or a call
 // after shutdown: encode on the stack (or heap) and let compiled code decide.
 template <class... Args>
@@ -158,15 +180,15 @@ template <class... Args>
                                 const call_site& site, std::size_t size, const std::size_t* lens,
                                 const Args&... args) noexcept {
   alignas(8) std::byte small[512];
-  std::byte* big = nullptr;
+  heap_bytes big;
   std::byte* entry = small;
   if (size > sizeof small) {
-    big = new (std::nothrow) std::byte[size];
-    if (big == nullptr) {
+    big.reset(new (std::nothrow) std::byte[size]);
+    if (big.get() == nullptr) {
       submit_encoded(lg, nullptr, size);  // reports the failed allocation
       return;
     }
-    entry = big;
+    entry = big.get();
   }
   const bool ctx = !bound.empty() || sc.size != 0;
   write_header(entry, size, site, &lg, ctx ? record_has_context : 0);
@@ -174,7 +196,6 @@ template <class... Args>
   if (ctx) p = write_context(p, bound, sc);
   encode_args(p, lens, args...);
   submit_encoded(lg, entry, size);
-  delete[] big;
 }
 
 // The caller-side half of a log call: formats the arguments of user types

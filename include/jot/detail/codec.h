@@ -236,7 +236,7 @@ struct fixed_array {
 };
 
 template <class T>
-concept set_like = std_codec<T>::kind == category::sequence && requires {
+concept set_like = std_codec<T>::kind == category::sequence&& requires {
   typename T::key_type;
 };
 
