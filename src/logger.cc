@@ -87,7 +87,7 @@ logger* detail::logger_data::make(std::string name, std::vector<std::shared_ptr<
   std::erase(sinks, nullptr);
   auto data = std::make_unique<logger_data>(logger_data{std::move(name), std::move(sinks)});
   auto* made = new logger(data.get(), lvl);
-  data.release();  // the logger's, never freed
+  static_cast<void>(data.release());  // now the logger's, never freed
   return made;
 }
 
