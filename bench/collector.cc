@@ -29,7 +29,7 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #if JOT_BENCH_HAVE_SPDLOG
 #include <spdlog/async.h>

@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #if JOT_BENCH_HAVE_SPDLOG
 #include <spdlog/async.h>

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include "common.h"
 

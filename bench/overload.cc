@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include "common.h"
 

@@ -229,6 +229,7 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
     title["overload_grow"] = "Overload, grow (jot only): the same burst; the ring doubles when full, up to 256 MiB"
     title["scaling"] = "Scaling: 1 to 16 threads each log as fast as they can, blocking when the queue is full; msgs/s end to end (until every record is in the file), latencies of every call (histogram, within 3%)"
     title["compile_time"] = "Compile time: a file of 2,000 distinct log statements, compiled with the Release build'"'"'s flags (records = statements)"
+    title["compile_time_one_call"] = "Compile time of one log call: a file with jot/jot.h and one JOT_INFO (jot_async) against one with fmt/core.h and one fmt::format (fmt_format), at -O0, in the same run"
     split("hot_path throughput slow_sink batch_job overload_block overload_drop overload_grow compile_time", known, " ")
     for (i = 1; i <= 8; i++) { sorder[i] = known[i]; sknown[known[i]] }
     ns_order = 8
@@ -319,6 +320,10 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       a = get("compile_time", "jot_async", "", 10); b = get("compile_time", "spdlog_sync", "", 10)
       check(a + 0 <= b + 0, sprintf("compile_time: jot %s s <= spdlog %s s wall (ratio %s)", sec(a), sec(b), ratio(a, b)))
     } else skip("compile_time: jot wall <= spdlog wall")
+    if (has("compile_time_one_call", "jot_async", "", 12) && has("compile_time_one_call", "fmt_format", "", 12)) {
+      a = get("compile_time_one_call", "jot_async", "", 12); b = get("compile_time_one_call", "fmt_format", "", 12)
+      check(a <= 1.28 * b, sprintf("compile_time_one_call: jot CPU %s s <= 1.28 x fmt CPU %s s at -O0 (ratio %s)", sec(a), sec(b), ratio(a, b)))
+    } else skip("compile_time_one_call: jot CPU <= 1.28 x fmt CPU")
 
     # --- batch job: every synchronous contender against the asynchronous ones
     npair = split("jot_sync:jot_async jot_sync:jot_async_eager spdlog_sync:spdlog_async fmt_fwrite:jot_async fmt_fwrite:jot_async_eager fmt_fwrite:spdlog_async", pair, " ")

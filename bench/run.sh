@@ -324,7 +324,7 @@ main() {
     done
 
     # --- compile time ------------------------------------------------------------------
-    label="compile_time, 2000 log statements with jot and with spdlog"
+    label="compile_time, 2000 log statements with jot and with spdlog; one call with jot and with fmt"
     ((runs == 1)) || label="round $round/$runs: $label"
     step "$label: "
     echo

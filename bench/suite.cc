@@ -166,7 +166,7 @@
 #include <fmt/format.h>
 
 #include <jot/binary_log.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #if JOT_BENCH_HAVE_SPDLOG
 #include <spdlog/async.h>

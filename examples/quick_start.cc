@@ -1,5 +1,5 @@
 // The README's quick start: log to a file and to the console.
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include <string>
 

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/chrono.h>
+#include <jot/ranges.h>
+#include <jot/setup.h>
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 int main() {
   jot::options opts;

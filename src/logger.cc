@@ -16,6 +16,7 @@
 #include "backend/lifecycle.h"
 #include "frontend/level_spec.h"
 #include "jot/logger.h"
+#include "jot/logger_setup.h"
 #include "jot/sink.h"
 #include "platform/immortal.h"
 #include "sinks/sink_control.h"
@@ -81,10 +82,16 @@ void default_error_handler(std::string_view message) {
 
 }  // namespace
 
-logger::logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl)
-    : state_(static_cast<std::uint32_t>(lvl)), name_(std::move(name)), sinks_(std::move(sinks)) {
-  std::erase(sinks_, nullptr);
+logger* detail::logger_data::make(std::string name, std::vector<std::shared_ptr<sink>> sinks,
+                                  level lvl) {
+  std::erase(sinks, nullptr);
+  auto data = std::make_unique<logger_data>(logger_data{std::move(name), std::move(sinks)});
+  auto* made = new logger(data.get(), lvl);
+  static_cast<void>(data.release());  // now the logger's, never freed
+  return made;
 }
+
+const std::string& logger::name() const noexcept { return data_->name; }
 
 namespace {
 // The state word with `l` as the logger's level: with a backtrace, calls
@@ -214,8 +221,8 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
     const level shown = r.levels.level_for(name).value_or(lvl);
     r.made_with.push_back(lvl);
     try {
-      r.loggers.push_back(
-          std::unique_ptr<logger>(new logger(std::move(name), std::move(sinks), shown)));
+      r.loggers.push_back(std::unique_ptr<logger>(
+          detail::logger_data::make(std::move(name), std::move(sinks), shown)));
     } catch (...) {
       r.made_with.pop_back();
       throw;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Compile-time benchmark: how long a translation unit with 2,000 distinct
-# log statements takes to compile, with jot and with spdlog.
+# log statements takes to compile, with jot and with spdlog; and how long a
+# file with one log call takes at -O0, with jot (jot/jot.h and one
+# JOT_INFO) and with fmt alone (fmt/core.h and one fmt::format), measured
+# in the same run so that their ratio holds on a loaded machine.
 #
 #   bench/compile_time/compile_time.sh --csv FILE [--build-dir DIR] [--repeat N]
 #
@@ -11,7 +14,10 @@
 # scenario compile_time, contender jot_async (jot's API is the same for
 # every delivery mode) or spdlog_sync, records = statements, wall_s and
 # cpu_s (user + system) from the fastest of N compiles; the other columns
-# stay empty. The header is written only when FILE is new or empty.
+# stay empty. The one-call files add scenario compile_time_one_call,
+# contenders jot_async and fmt_format, records = 1, compiled with
+# -std=c++20 -O0 -c only. The header is written only when FILE is new or
+# empty.
 #
 # Options:
 #   --csv FILE         where to append the rows (required)
@@ -31,7 +37,7 @@
 set -euo pipefail
 export LC_ALL=C  # decimal points in the figures, whatever the locale
 
-usage() { sed -n '2,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -120,3 +126,29 @@ for lib in jot spdlog; do
   echo "compile_time,$contender,,$statements,,,,,,$wall,,$cpu,," >>"$csv"
   echo "$lib: $statements statements in ${wall} s wall, ${cpu} s CPU ($(basename "$cxx") ${common[*]}, fastest of $repeat)"
 done
+
+# One call at -O0: what a file that logs once costs to include jot, against
+# fmt alone. Only -O0 and the include directories: the figure is the
+# headers' parsing and instantiation, which the goal compares with fmt's.
+common=(-std=c++20 -O0 -c)
+one_jot=$work/jot_one_call.cc one_fmt=$work/fmt_one_call.cc
+cat >"$one_jot" <<'EOF'
+#include <jot/jot.h>
+
+void log_once(jot::logger& log, int n) { JOT_INFO(log, "processed {} items", n); }
+EOF
+cat >"$one_fmt" <<'EOF'
+#include <fmt/core.h>
+
+#include <string>
+
+std::string format_once(int n) { return fmt::format("processed {} items", n); }
+EOF
+read -r jot_wall jot_cpu < <(time_compile "$one_jot" -I "$root/include" "${fmt_include[@]}")
+read -r fmt_wall fmt_cpu < <(time_compile "$one_fmt" "${fmt_include[@]}")
+[[ -n ${jot_cpu:-} && -n ${fmt_cpu:-} ]] || exit 1
+echo "compile_time_one_call,jot_async,,1,,,,,,$jot_wall,,$jot_cpu,," >>"$csv"
+echo "compile_time_one_call,fmt_format,,1,,,,,,$fmt_wall,,$fmt_cpu,," >>"$csv"
+ratio=$(awk -v a="$jot_cpu" -v b="$fmt_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+echo "one call at -O0: jot/jot.h ${jot_cpu} s CPU, fmt/core.h ${fmt_cpu} s CPU:" \
+  "ratio ${ratio} (goal: at most 1.28), fastest of $repeat"

@@ -1,19 +1,18 @@
-// Loggers, and the caller-side path of a log call.
+// Loggers, and the caller-side path of a log call. Making a logger (its
+// sinks) is in jot/logger_setup.h.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include <fmt/core.h>
 
-#include "jot/config.h"
+#include "jot/control.h"
 #include "jot/detail/codec.h"
 #include "jot/detail/ring.h"
 #include "jot/detail/wire.h"
@@ -66,6 +65,9 @@ constexpr level shown_level(std::uint32_t s) noexcept {
 
 // The writer's store of a logger's kept records (src/backend/backtrace.h).
 struct backtrace_store;
+
+// A logger's name and sinks (jot/logger_setup.h).
+struct logger_data;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
 // see context.h. Constant-initialised like tls_ring.
@@ -149,6 +151,28 @@ inline std::byte* write_context(std::byte* p, std::string_view bound, scope_stat
   return p + sc.size;
 }
 
+// Owns a heap buffer of log_slow() (std::unique_ptr<std::byte[]> without
+// <memory>).
+class heap_bytes {
+ public:
+  heap_bytes() = default;
+  heap_bytes(const heap_bytes&) = delete;
+  heap_bytes& operator=(const heap_bytes&) = delete;
+  ~heap_bytes() {
+    if (p_ != nullptr) delete[] p_;
+    p_ = nullptr;
+  }
+  void reset(std::byte* p) noexcept {
+    std::byte* old = p_;
+    p_ = p;
+    if (old != nullptr) delete[] old;
+  }
+  std::byte* get() const noexcept { return p_; }
+
+ private:
+  std::byte* p_ = nullptr;
+};
+
 // The path for a full ring, no ring yet, a very large record, or a call
 // after shutdown: encode on the stack (or heap) and let compiled code decide.
 template <class... Args>
@@ -156,11 +180,11 @@ template <class... Args>
                                 const call_site& site, std::size_t size, const std::size_t* lens,
                                 const Args&... args) noexcept {
   alignas(8) std::byte small[512];
-  std::unique_ptr<std::byte[]> big;
+  heap_bytes big;
   std::byte* entry = small;
   if (size > sizeof small) {
     big.reset(new (std::nothrow) std::byte[size]);
-    if (!big) {
+    if (big.get() == nullptr) {
       submit_encoded(lg, nullptr, size);  // reports the failed allocation
       return;
     }
@@ -205,9 +229,9 @@ inline decltype(auto) on_caller(const call_site& site, const T& v) noexcept {
 }
 
 template <class... Args>
-constexpr std::array<std::size_t, sizeof...(Args) + 1> format_indexes() {
+constexpr fixed_array<std::size_t, sizeof...(Args) + 1> format_indexes() {
   constexpr bool kv[] = {is_kv_v<Args>..., false};
-  std::array<std::size_t, sizeof...(Args) + 1> out{};
+  fixed_array<std::size_t, sizeof...(Args) + 1> out{};
   std::size_t f = 0;
   for (std::size_t i = 0; i < sizeof...(Args); ++i) {
     out[i] = kv[i] ? 0 : f++;
@@ -221,7 +245,9 @@ constexpr bool formatted_on_caller() {
   if constexpr (std::is_same_v<T, kv_text>) {
     return false;
   } else if constexpr (is_kv_v<T>) {
-    return !encodable_v<std::decay_t<decltype(std::declval<T>().value)>>;
+    using value_t = std::decay_t<decltype(std::declval<T>().value)>;
+    static_assert(require_support<value_t>());
+    return !encodable_v<value_t>;
   } else {
     return !encodable_v<T>;
   }
@@ -241,9 +267,9 @@ void append_context_field(std::string& blob, const kv_field<T>& f);
 
 /// A named source of records with a level and a list of sinks.
 ///
-/// Loggers are created with jot::make_logger() and live until the process
-/// ends, so a pointer or reference to one stays valid everywhere, static
-/// destructors included.
+/// Loggers are created with jot::make_logger() (jot/setup.h) and live until
+/// the process ends, so a pointer or reference to one stays valid
+/// everywhere, static destructors included.
 ///
 ///     jot::logger& log = jot::make_logger("orders", {jot::file_sink("orders.log")});
 ///     JOT_INFO(log, "order {} paid {:.2f}", id, amount);
@@ -252,8 +278,10 @@ class JOT_API logger {
   logger(const logger&) = delete;
   logger& operator=(const logger&) = delete;
 
-  const std::string& name() const noexcept { return name_; }
-  const std::vector<std::shared_ptr<sink>>& sinks() const noexcept { return sinks_; }
+  const std::string& name() const noexcept;
+  /// The logger's sinks, a const std::vector<std::shared_ptr<jot::sink>>&
+  /// (defined in jot/logger_setup.h, which jot/setup.h includes).
+  const auto& sinks() const noexcept;
 
   /// Records below this level are discarded with one relaxed load (or,
   /// with a backtrace enabled, kept in memory).
@@ -320,13 +348,14 @@ class JOT_API logger {
   }
 
  private:
-  friend logger& make_logger(std::string, std::vector<std::shared_ptr<sink>>, level);
-  logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl);
+  friend struct detail::logger_data;
+  logger(detail::logger_data* data, level lvl) noexcept
+      : state_(static_cast<std::uint32_t>(lvl)), data_(data) {}
 
+  // The state word first: a log call reads only it.
   std::atomic<std::uint32_t> state_;
   std::atomic<detail::backtrace_store*> backtrace_{nullptr};  // made once, never freed
-  std::string name_;
-  std::vector<std::shared_ptr<sink>> sinks_;
+  detail::logger_data* data_;                                 // made with it, never freed
 };
 
 /// A logger with fields bound to it (see logger::with): a small value that
@@ -429,6 +458,7 @@ inline void log_call(const logger& lg, std::string_view bound, const call_site& 
 template <class T>
 void append_context_field(std::string& blob, const kv_field<T>& f) {
   using value_t = std::decay_t<decltype(f.value)>;
+  static_assert(require_support<value_t>());
   const std::size_t key_len = key_length(f.key);
   const auto k16 = static_cast<std::uint16_t>(key_len);
   blob.append(reinterpret_cast<const char*>(&k16), 2);
@@ -460,11 +490,6 @@ void append_context_field(std::string& blob, const kv_field<T>& f) {
 }
 
 }  // namespace detail
-
-/// Creates a logger, or returns the existing one of that name unchanged.
-/// Loggers are never destroyed.
-JOT_API logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks,
-                            level lvl = level::info);
 
 /// The logger of that name, or nullptr.
 JOT_API logger* find_logger(std::string_view name);

@@ -5,6 +5,7 @@
 // does not fit returns false.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

@@ -28,6 +28,7 @@
 #include "backend/queues.h"
 #include "frontend/crash_hooks.h"
 #include "jot/logger.h"
+#include "jot/logger_setup.h"
 #include "jot/macros.h"
 #include "jot/sink.h"
 #include "platform/clock.h"

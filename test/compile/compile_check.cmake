@@ -1,6 +1,7 @@
 # Compiles SOURCE with the project's compiler: as written (must succeed,
 # with EXTRA_FLAGS), and, unless ONLY_OK is set, with JOT_EXPECT_ERROR
-# defined (must fail).
+# defined (must fail, and, if EXPECT_MESSAGE is set, with a diagnostic
+# that matches that regular expression).
 set(modes ok error)
 if(ONLY_OK)
   set(modes ok)
@@ -20,5 +21,10 @@ foreach(mode ${modes})
   endif()
   if(mode STREQUAL "error" AND rc EQUAL 0)
     message(FATAL_ERROR "${SOURCE} compiled with JOT_EXPECT_ERROR: the format was not checked")
+  endif()
+  if(mode STREQUAL "error" AND NOT "${EXPECT_MESSAGE}" STREQUAL "" AND
+     NOT "${out}${err}" MATCHES "${EXPECT_MESSAGE}")
+    message(FATAL_ERROR "${SOURCE} failed with JOT_EXPECT_ERROR, but without a diagnostic "
+                        "matching '${EXPECT_MESSAGE}':\n${err}")
   endif()
 endforeach()

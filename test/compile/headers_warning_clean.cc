@@ -15,7 +15,12 @@ void every_kind(jot::logger& log, int i, unsigned u, long long ll, double d, flo
   JOT_DEBUG(log, "no arguments");
 }
 
-// Fields and the types encoded beside the scalars.
+// Fields and the types encoded beside the scalars, with their opt-in
+// headers.
+#include <jot/chrono.h>
+#include <jot/ranges.h>
+#include <jot/std.h>
+
 #include <chrono>
 #include <map>
 #include <optional>

@@ -3,6 +3,7 @@
 #define JOT_ACTIVE_LEVEL JOT_LEVEL_OFF
 #include <jot/jot.h>
 
+#include <chrono>
 #include <string>
 
 int stripped(jot::logger& log, int only_logged, const std::string& name) {

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 namespace {
 

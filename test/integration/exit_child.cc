@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 #include <nlohmann/json.hpp>
 
 #include "support/daemon.h"

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include "support/rsyslog.h"
 #include "support/test_support.h"

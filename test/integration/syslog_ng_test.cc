@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 #include <nlohmann/json.hpp>
 
 #include "format/syslog_encoder.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include "format/syslog_encoder.h"
 #include "support/daemon.h"

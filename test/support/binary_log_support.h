@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <jot/binary_log.h>
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include "support/test_support.h"
 

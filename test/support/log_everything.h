@@ -15,7 +15,10 @@
 #include <tuple>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/chrono.h>
+#include <jot/ranges.h>
+#include <jot/setup.h>
+#include <jot/std.h>
 
 #include "support/user_types.h"
 

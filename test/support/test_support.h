@@ -9,7 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include <jot/jot.h>
+#include <jot/chrono.h>
+#include <jot/ranges.h>
+#include <jot/setup.h>
+#include <jot/std.h>
 
 namespace jot::test {
 

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 namespace jot::test {
 

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "backend/decoder.h"
-#include "jot/jot.h"
+#include "jot/setup.h"
 
 namespace {
 

@@ -3,31 +3,22 @@
 // Contract: everything here only measures and copies bytes; nothing
 // allocates, throws or formats. The matching decoder is compiled once in
 // src/backend/decoder.cc and walks the type tags stored in the call site.
+//
+// Standard types beyond scalars and strings (containers, tuples, chrono,
+// optional) are encoded here too, but recognised only through std_codec,
+// which the opt-in headers jot/ranges.h, jot/chrono.h and jot/std.h
+// specialise: this header includes none of their standard headers.
 #pragma once
 
-#include <array>
-#include <chrono>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <iterator>
-#include <list>
-#include <map>
 #include <new>
-#include <optional>
-#include <ratio>
-#include <set>
-#include <span>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
-#include <vector>
 
 #include <fmt/core.h>
 
@@ -223,90 +214,29 @@ inline constexpr bool is_kv_v<kv_text> = true;
 
 enum class category { scalar, user, optional, duration, time, tuple, map, sequence, custom };
 
-// The ratios of jot::detail::period, in its order.
-using period_ratios =
-    std::tuple<std::nano, std::micro, std::milli, std::ratio<1>, std::ratio<60>, std::ratio<3600>,
-               std::ratio<86400>, std::ratio<604800>, std::ratio<2629746>, std::ratio<31556952>,
-               std::atto, std::femto, std::pico, std::centi, std::deci, std::deca, std::hecto,
-               std::kilo, std::mega, std::giga, std::tera, std::peta, std::exa>;
-
-// The period code of a ratio, or -1.
-template <class P>
-constexpr int period_code() {
-  return []<std::size_t... I>(std::index_sequence<I...>) {
-    int code = -1;
-    ((code = std::ratio_equal_v<P, std::tuple_element_t<I, period_ratios>> ? static_cast<int>(I)
-                                                                           : code),
-     ...);
-    return code;
-  }
-  (std::make_index_sequence<std::tuple_size_v<period_ratios>>());
-}
-
+// How a standard type whose support is opt-in is encoded: `kind` is
+// category::custom here, and the opt-in headers specialise it (ranges.h:
+// sequence, map, tuple; chrono.h: duration, time; std.h: optional). A
+// duration or time specialisation also has `aux` (its type node's aux
+// byte) and `encode(dst, v)`, which writes its 8 bytes.
 template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+struct std_codec {
+  static constexpr category kind = category::custom;
+};
 
-template <class T>
-struct is_duration : std::false_type {};
-template <class R, class P>
-struct is_duration<std::chrono::duration<R, P>> : std::bool_constant<std::is_arithmetic_v<R>> {};
-
-template <class T>
-struct is_sys_time : std::false_type {};
-template <class D>
-struct is_sys_time<std::chrono::time_point<std::chrono::system_clock, D>>
-    : std::bool_constant<is_duration<D>::value> {};
-
-template <class T>
-struct is_tuple : std::false_type {};
-template <class... Ts>
-struct is_tuple<std::tuple<Ts...>> : std::true_type {};
-template <class A, class B>
-struct is_tuple<std::pair<A, B>> : std::true_type {};
-
-// The standard containers jot encodes. Only these: other types that look
-// like ranges (std::filesystem::path, a class derived from std::array with
-// a formatter of its own) keep their own fmt::formatter.
-template <class T>
-struct std_sequence : std::false_type {};
-template <class T, class A>
-struct std_sequence<std::vector<T, A>> : std::true_type {};
+// A fixed-size array usable in constant expressions (std::array without
+// its header).
 template <class T, std::size_t N>
-struct std_sequence<std::array<T, N>> : std::true_type {};
-template <class T, class A>
-struct std_sequence<std::deque<T, A>> : std::true_type {};
-template <class T, class A>
-struct std_sequence<std::list<T, A>> : std::true_type {};
-template <class T, std::size_t N>
-struct std_sequence<std::span<T, N>> : std::true_type {};
-template <class K, class C, class A>
-struct std_sequence<std::set<K, C, A>> : std::true_type {};
-template <class K, class C, class A>
-struct std_sequence<std::multiset<K, C, A>> : std::true_type {};
-template <class K, class H, class E, class A>
-struct std_sequence<std::unordered_set<K, H, E, A>> : std::true_type {};
-template <class K, class H, class E, class A>
-struct std_sequence<std::unordered_multiset<K, H, E, A>> : std::true_type {};
+struct fixed_array {
+  T items[N];
+  constexpr T* data() noexcept { return items; }
+  constexpr const T* data() const noexcept { return items; }
+  constexpr T& operator[](std::size_t i) noexcept { return items[i]; }
+  constexpr const T& operator[](std::size_t i) const noexcept { return items[i]; }
+};
 
 template <class T>
-struct std_map : std::false_type {};
-template <class K, class V, class C, class A>
-struct std_map<std::map<K, V, C, A>> : std::true_type {};
-template <class K, class V, class C, class A>
-struct std_map<std::multimap<K, V, C, A>> : std::true_type {};
-template <class K, class V, class H, class E, class A>
-struct std_map<std::unordered_map<K, V, H, E, A>> : std::true_type {};
-template <class K, class V, class H, class E, class A>
-struct std_map<std::unordered_multimap<K, V, H, E, A>> : std::true_type {};
-
-template <class T>
-concept map_like = std_map<T>::value;
-template <class T>
-concept range_like = std_sequence<T>::value;
-template <class T>
-concept set_like = range_like<T> && requires {
+concept set_like = std_codec<T>::kind == category::sequence&& requires {
   typename T::key_type;
 };
 
@@ -329,19 +259,18 @@ constexpr category category_of() {
     static_assert(std::is_trivially_copyable_v<T>,
                   "jot::defer_format is only for trivially copyable types");
     return category::user;
-  } else if constexpr (is_optional<T>::value) {
+  } else if constexpr (std_codec<T>::kind == category::optional) {
     return encodable_v<typename T::value_type> ? category::optional : category::custom;
-  } else if constexpr (is_duration<T>::value) {
-    return category::duration;
-  } else if constexpr (is_sys_time<T>::value) {
-    return category::time;
-  } else if constexpr (is_tuple<T>::value) {
+  } else if constexpr (std_codec<T>::kind == category::duration ||
+                       std_codec<T>::kind == category::time) {
+    return std_codec<T>::kind;
+  } else if constexpr (std_codec<T>::kind == category::tuple) {
     return tuple_encodable<T>::value ? category::tuple : category::custom;
-  } else if constexpr (map_like<T>) {
+  } else if constexpr (std_codec<T>::kind == category::map) {
     return encodable_v<typename T::key_type> && encodable_v<typename T::mapped_type>
                ? category::map
                : category::custom;
-  } else if constexpr (range_like<T>) {
+  } else if constexpr (std_codec<T>::kind == category::sequence) {
     return encodable_v<std::remove_cv_t<typename T::value_type>> ? category::sequence
                                                                  : category::custom;
   } else {
@@ -378,16 +307,6 @@ void format_user(const std::byte* data, std::string_view format, std::string& ou
                   fmt::make_format_args(v));
 }
 
-// A time point travels as a signed count of its own period if that is one
-// of the calendar or sub-second periods and the count is a signed
-// integer; otherwise as nanoseconds.
-template <class D>
-constexpr bool time_in_own_period() {
-  constexpr int code = period_code<typename D::period>();
-  return code >= 0 && code <= static_cast<int>(period::years) &&
-         std::is_integral_v<typename D::rep> && std::is_signed_v<typename D::rep>;
-}
-
 template <class T>
 constexpr void describe(type_node* out, std::size_t& i) {
   constexpr category c = category_of<T>();
@@ -402,19 +321,11 @@ constexpr void describe(type_node* out, std::size_t& i) {
     n.tag = arg_type::optional;
     describe<typename T::value_type>(out, i);
   } else if constexpr (c == category::duration) {
-    using rep = typename T::rep;
-    constexpr int code = period_code<typename T::period>();
     n.tag = arg_type::duration;
-    // Other periods travel as floating nanoseconds.
-    n.aux = static_cast<std::uint8_t>(
-        (code < 0 ? 0 : code) | (code < 0 || std::is_floating_point_v<rep> ? duration_float : 0) |
-        (code >= 0 && std::is_unsigned_v<rep> ? duration_unsigned : 0));
+    n.aux = std_codec<T>::aux;
   } else if constexpr (c == category::time) {
-    using d = typename T::duration;
-    constexpr int code = period_code<typename d::period>();
     n.tag = arg_type::time;
-    n.aux =
-        static_cast<std::uint8_t>(code < 0 || std::is_floating_point_v<typename d::rep> ? 0 : code);
+    n.aux = std_codec<T>::aux;
   } else if constexpr (c == category::tuple) {
     n.tag = arg_type::tuple;
     n.aux = static_cast<std::uint8_t>(std::tuple_size_v<T>);
@@ -471,13 +382,13 @@ constexpr void describe_site(type_node* out, std::size_t& i) {
 template <class... Args>
 struct node_table {
   static constexpr std::size_t count = (std::size_t{0} + ... + site_node_count<Args>());
-  static constexpr std::array<type_node, count + 1> make() {
-    std::array<type_node, count + 1> a{};
+  static constexpr fixed_array<type_node, count + 1> make() {
+    fixed_array<type_node, count + 1> a{};
     [[maybe_unused]] std::size_t i = 0;
     (describe_site<Args>(a.data(), i), ...);
     return a;
   }
-  static constexpr std::array<type_node, count + 1> value = make();
+  static constexpr fixed_array<type_node, count + 1> value = make();
 };
 
 // Whether a type tree holds a user node (which cannot go into bound or
@@ -543,9 +454,14 @@ std::size_t value_size(const T& v) noexcept;
 template <class T>
 std::byte* encode_value(std::byte* dst, const T& v) noexcept;
 
-template <class T>
-inline std::int64_t duration_count_i64(const T& d) noexcept {
-  return static_cast<std::int64_t>(d.count());
+// The elements of a tuple or pair, found by argument-dependent lookup of
+// get (so that <tuple> need not be included here).
+template <class T, class F>
+constexpr decltype(auto) apply_elements(const T& v, F&& f) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>)->decltype(auto) {
+    return f(get<I>(v)...);
+  }
+  (std::make_index_sequence<std::tuple_size_v<T>>());
 }
 
 template <class T>
@@ -565,7 +481,8 @@ inline std::size_t value_size(const T& v) noexcept {
   } else if constexpr (c == category::duration || c == category::time) {
     return 8;
   } else if constexpr (c == category::tuple) {
-    return std::apply([](const auto&... e) { return (std::size_t{0} + ... + value_size(e)); }, v);
+    return apply_elements(v,
+                          [](const auto&... e) { return (std::size_t{0} + ... + value_size(e)); });
   } else if constexpr (c == category::map) {
     std::size_t n = 4;
     for (const auto& [k, m] : v) n += value_size(k) + value_size(m);
@@ -605,35 +522,10 @@ inline std::byte* encode_value(std::byte* dst, const T& v) noexcept {
   } else if constexpr (c == category::optional) {
     *dst++ = static_cast<std::byte>(v.has_value() ? 1 : 0);
     return v.has_value() ? encode_value(dst, *v) : dst;
-  } else if constexpr (c == category::duration) {
-    constexpr bool as_float = std::is_floating_point_v<typename T::rep>;
-    if constexpr (period_code<typename T::period>() < 0) {
-      const double ns = std::chrono::duration<double, std::nano>(v).count();
-      std::memcpy(dst, &ns, 8);
-    } else if constexpr (as_float) {
-      const auto d = static_cast<double>(v.count());
-      std::memcpy(dst, &d, 8);
-    } else if constexpr (std::is_unsigned_v<typename T::rep>) {
-      const auto u = static_cast<std::uint64_t>(v.count());
-      std::memcpy(dst, &u, 8);
-    } else {
-      const auto i = static_cast<std::int64_t>(v.count());
-      std::memcpy(dst, &i, 8);
-    }
-    return dst + 8;
-  } else if constexpr (c == category::time) {
-    using d = typename T::duration;
-    std::int64_t i;
-    if constexpr (!time_in_own_period<d>()) {
-      i = static_cast<std::int64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(v.time_since_epoch()).count());
-    } else {
-      i = static_cast<std::int64_t>(v.time_since_epoch().count());
-    }
-    std::memcpy(dst, &i, 8);
-    return dst + 8;
+  } else if constexpr (c == category::duration || c == category::time) {
+    return std_codec<T>::encode(dst, v);
   } else if constexpr (c == category::tuple) {
-    std::apply([&](const auto&... e) { ((dst = encode_value(dst, e)), ...); }, v);
+    apply_elements(v, [&](const auto&... e) { ((dst = encode_value(dst, e)), ...); });
     return dst;
   } else if constexpr (c == category::map || c == category::sequence) {
     std::byte* count_at = dst;
@@ -727,11 +619,67 @@ inline std::byte* encode_args(std::byte* dst, const std::size_t* lens,
 // writer, where fmt reports a spec that does not fit.
 struct any_spec {};
 
+// ---- opt-in support -----------------------------------------------------
+
+// Standard types recognised by their members, without their headers.
+template <class T>
+concept looks_like_time_point = requires(const T& v) {
+  typename T::clock;
+  typename T::duration;
+  v.time_since_epoch();
+};
+template <class T>
+concept looks_like_duration = requires(const T& v) {
+  typename T::rep;
+  typename T::period;
+  v.count();
+};
+template <class T>
+concept looks_like_optional = requires(const T& v) {
+  typename T::value_type;
+  v.has_value();
+  *v;
+};
+template <class T>
+concept looks_like_range = requires(const T& v) {
+  typename T::value_type;
+  v.begin();
+  v.end();
+};
+template <class T>
+concept looks_like_tuple = requires {
+  std::tuple_size<T>::value;
+};
+
+// An argument that neither jot nor fmt can format stops compilation here,
+// naming the header that adds its support when it is a standard type whose
+// support is opt-in. Returns true so that it can be used in a constant.
+template <class T>
+constexpr bool require_support() {
+  if constexpr (category_of<T>() == category::custom &&
+                !fmt::has_formatter<T, fmt::format_context>::value) {
+    static_assert(!looks_like_time_point<T>,
+                  "jot: to log a std::chrono::time_point of system_clock, include <jot/chrono.h> "
+                  "(time points of other clocks: log their time_since_epoch())");
+    static_assert(looks_like_time_point<T> || !looks_like_duration<T>,
+                  "jot: to log a std::chrono::duration, include <jot/chrono.h>");
+    static_assert(!looks_like_optional<T>, "jot: to log a std::optional, include <jot/std.h>");
+    static_assert(looks_like_optional<T> || !looks_like_range<T>,
+                  "jot: to log a std::vector, std::array, std::span, std::map, std::set or "
+                  "another standard container, include <jot/ranges.h> (its elements must be "
+                  "types jot logs too)");
+    static_assert(looks_like_range<T> || !looks_like_tuple<T>,
+                  "jot: to log a std::pair or std::tuple, include <jot/ranges.h>");
+  }
+  return true;
+}
+
 // The type fmt checks a format against: enums without a formatter of their
 // own are checked (and printed) as their underlying integer, since fmt 9
 // refuses scoped enums.
 template <class T>
 constexpr auto check_type_probe() {
+  static_assert(require_support<T>());
   if constexpr (std::is_enum_v<T> && !fmt::has_formatter<T, fmt::format_context>::value) {
     return std::type_identity<std::underlying_type_t<T>>{};
   } else if constexpr (type_of<T>() != arg_type::custom || category_of<T>() == category::custom ||

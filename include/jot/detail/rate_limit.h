@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <limits>
 
@@ -40,17 +39,25 @@ struct every_n_state {
 // The clock of JOT_*_EVERY, in nanoseconds: the coarse monotonic clock
 // where there is one (Linux: read from memory, about 5 ns, against 25 ns or
 // more for CLOCK_MONOTONIC; it advances once a scheduler tick, 1 to 10 ms),
-// else the steady clock.
+// else CLOCK_MONOTONIC.
 inline std::int64_t rate_clock_ns() noexcept {
-#ifdef CLOCK_MONOTONIC_COARSE
   timespec ts{};
+#ifdef CLOCK_MONOTONIC_COARSE
   ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 #else
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
 #endif
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// A period's length in nanoseconds, as a double: a std::chrono::duration
+// (or anything with its count() and period::num, period::den), taken
+// without <chrono>, so that only the caller who writes one includes it.
+template <class Duration>
+double period_ns(const Duration& period) noexcept {
+  using ratio = typename Duration::period;
+  return static_cast<double>(period.count()) * 1e9 * static_cast<double>(ratio::num) /
+         static_cast<double>(ratio::den);
 }
 
 // At most one call per period (a std::chrono duration), on rate_clock_ns()
@@ -62,8 +69,8 @@ struct every_state {
   std::atomic<std::int64_t> due_ns{std::numeric_limits<std::int64_t>::min()};
   std::atomic<std::uint64_t> suppressed{0};
 
-  template <class Rep, class Period>
-  std::uint64_t admit(std::chrono::duration<Rep, Period> period) noexcept {
+  template <class Duration>
+  std::uint64_t admit(const Duration& period) noexcept {
     const std::int64_t now = rate_clock_ns();
     std::int64_t due = due_ns.load(std::memory_order_relaxed);
     if (now < due ||
@@ -75,10 +82,10 @@ struct every_state {
   }
 
   // now + period, saturated (a period of hours::max() means "never again").
-  template <class Rep, class Period>
-  static std::int64_t next_due(std::int64_t now, std::chrono::duration<Rep, Period> period) {
+  template <class Duration>
+  static std::int64_t next_due(std::int64_t now, const Duration& period) {
     constexpr auto max = std::numeric_limits<std::int64_t>::max();
-    const double p = std::chrono::duration<double, std::nano>(period).count();
+    const double p = period_ns(period);
     if (!(p > 0)) return now;
     if (p >= static_cast<double>(max - now)) return max;
     return now + static_cast<std::int64_t>(p);

@@ -5,7 +5,7 @@
 // thrown by jot and caught here (jot::config_error's typeinfo).
 //
 //     jot_consumer LOG_FILE
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include <fstream>
 #include <iostream>

@@ -1,7 +1,7 @@
 // Logs one record through jot built with add_subdirectory() and checks that it reached the file.
 //
 //     jot_consumer LOG_FILE
-#include <jot/jot.h>
+#include <jot/setup.h>
 
 #include <fstream>
 #include <iostream>
