@@ -67,15 +67,19 @@ void rotate_while_logging(const jot::test::temp_dir& d, const std::string& progr
   }
   ::chmod((d / "logrotate.conf").c_str(), 0644);
   jot::test::child_process child(
-      {JOT_ROTATION_CHILD, "plain", d / "app.log", std::to_string(records), "100", "r"});
+      {JOT_ROTATION_CHILD, "plain", d / "app.log", std::to_string(records), "100", "r",
+       d / "rotations.done"});
   ASSERT_EQ(child.read_line(), "ready");
   for (int i = 0; i < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     around(child.pid, true);
     const int rc = run_logrotate(program, d);
     around(child.pid, false);
+    if (rc != 0) std::ofstream(d / "rotations.done") << "\n";
     ASSERT_EQ(rc, 0) << jot::test::read_file(d / "logrotate.err");
   }
+  // The child holds on after its last record until the rotations are over.
+  std::ofstream(d / "rotations.done") << "\n";
   std::string rest;
   for (std::string l = child.read_line(); !l.empty(); l = child.read_line()) rest += l + "\n";
   ASSERT_EQ(child.wait(), 0);

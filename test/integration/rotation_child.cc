@@ -2,14 +2,17 @@
 // numbered records to a file, so that other processes (logrotate, the
 // test itself) can rotate, truncate or share the file meanwhile.
 //
-// Usage: jot_rotation_child <mode> <log file> <records> <pause us> <tag>
+// Usage: jot_rotation_child <mode> <log file> <records> <pause us> <tag> [<hold file>]
 //   plain       a file_sink with a 4 KiB buffer, reopened on SIGHUP
 //               (options::reopen_on_sighup); records are
 //               "<tag> <n> <padding>", n from 0, one every <pause us>
 //   unwritable  a rotating_file_sink (max_bytes 256) in a directory this
 //               process cannot write to (it gives up root first, if root)
 // Prints "ready" once jot has started, and at the end "error <message>"
-// for each report the error handler received.
+// for each report the error handler received. With <hold file>, it stays
+// up after its last record (jot running, SIGHUP still reopening) until
+// that file exists, so a test's rotations never outlast it on a slow
+// machine; it gives up after two minutes.
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -23,7 +26,7 @@
 #include "support/test_support.h"
 
 int main(int argc, char** argv) {
-  if (argc != 6) return 2;
+  if (argc != 6 && argc != 7) return 2;
   const std::string_view mode = argv[1];
   const std::string path = argv[2];
   const long records = std::atol(argv[3]);
@@ -58,6 +61,11 @@ int main(int argc, char** argv) {
   for (long i = 0; i < records; ++i) {
     JOT_INFO(log, "{} {} {}", tag, i, padding);
     if (pause_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
+  }
+  if (argc == 7) {
+    for (int i = 0; i < 12000 && ::access(argv[6], F_OK) != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
   jot::shutdown();
   for (const auto& m : errors.snapshot()) std::printf("error %s\n", m.c_str());
