@@ -66,9 +66,8 @@ void rotate_while_logging(const jot::test::temp_dir& d, const std::string& progr
     conf << fmt::format("\"{}\" {{\n{}}}\n", d / "app.log", rules);
   }
   ::chmod((d / "logrotate.conf").c_str(), 0644);
-  jot::test::child_process child(
-      {JOT_ROTATION_CHILD, "plain", d / "app.log", std::to_string(records), "100", "r",
-       d / "rotations.done"});
+  jot::test::child_process child({JOT_ROTATION_CHILD, "plain", d / "app.log",
+                                  std::to_string(records), "100", "r", d / "rotations.done"});
   ASSERT_EQ(child.read_line(), "ready");
   for (int i = 0; i < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
