@@ -2,7 +2,6 @@
 // sinks) is in jot/logger_setup.h.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -13,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "jot/control.h"
+#include "jot/detail/atomic_word.h"
 #include "jot/detail/codec.h"
 #include "jot/detail/ring.h"
 #include "jot/detail/wire.h"
@@ -286,7 +286,7 @@ class JOT_API logger {
   /// Records below this level are discarded with one relaxed load (or,
   /// with a backtrace enabled, kept in memory).
   level get_level() const noexcept {
-    return detail::shown_level(state_.load(std::memory_order_relaxed));
+    return detail::shown_level(state_.load(detail::order_relaxed));
   }
   void set_level(level l) noexcept;
 
@@ -311,7 +311,7 @@ class JOT_API logger {
 
   bool should_log(level l) const noexcept {
     return static_cast<std::uint32_t>(l) >=
-           (state_.load(std::memory_order_relaxed) & detail::state_level_mask);
+           (state_.load(detail::order_relaxed) & detail::state_level_mask);
   }
 
   /// Where this logger's records are formatted and written. May be
@@ -320,7 +320,7 @@ class JOT_API logger {
   delivery get_delivery() const noexcept;
 
   // Used by the JOT_* macros: the whole state word in one load.
-  std::uint32_t state() const noexcept { return state_.load(std::memory_order_relaxed); }
+  std::uint32_t state() const noexcept { return state_.load(detail::order_relaxed); }
 
   // The caller-side half of a log call (the JOT_* macros call it after the
   // level check; the format was checked at compile time).
@@ -344,7 +344,7 @@ class JOT_API logger {
   void set_state_flags(std::uint32_t flags) noexcept;
   // Internal: the writer's store of kept records, or nullptr.
   detail::backtrace_store* backtrace() const noexcept {
-    return backtrace_.load(std::memory_order_acquire);
+    return backtrace_.load(detail::order_acquire);
   }
 
  private:
@@ -353,9 +353,9 @@ class JOT_API logger {
       : state_(static_cast<std::uint32_t>(lvl)), data_(data) {}
 
   // The state word first: a log call reads only it.
-  std::atomic<std::uint32_t> state_;
-  std::atomic<detail::backtrace_store*> backtrace_{nullptr};  // made once, never freed
-  detail::logger_data* data_;                                 // made with it, never freed
+  detail::atomic_word<std::uint32_t> state_;
+  detail::atomic_word<detail::backtrace_store*> backtrace_{nullptr};  // made once, never freed
+  detail::logger_data* data_;                                         // made with it, never freed
 };
 
 /// A logger with fields bound to it (see logger::with): a small value that

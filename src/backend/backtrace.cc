@@ -1,6 +1,7 @@
 #include "backend/backtrace.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 

@@ -2,6 +2,7 @@
 #include "platform/immortal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <limits>

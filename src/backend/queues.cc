@@ -6,6 +6,7 @@
 #include "platform/immortal.h"
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 #include <thread>
 

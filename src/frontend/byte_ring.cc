@@ -1,3 +1,4 @@
+#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <new>

@@ -11,7 +11,7 @@
 #if defined(_GLIBCXX_CHRONO) || defined(_GLIBCXX_FUNCTIONAL) || defined(_GLIBCXX_MEMORY) || \
     defined(_GLIBCXX_VECTOR) || defined(_GLIBCXX_MAP) || defined(_GLIBCXX_MUTEX) ||         \
     defined(_GLIBCXX_TUPLE) || defined(_GLIBCXX_OPTIONAL) || defined(_GLIBCXX_ARRAY) ||     \
-    defined(_GLIBCXX_SPAN) || defined(_GLIBCXX_CMATH)
+    defined(_GLIBCXX_SPAN) || defined(_GLIBCXX_CMATH) || defined(_GLIBCXX_ATOMIC)
 #error "jot/jot.h includes a heavy standard header"
 #endif
 #endif

@@ -2,9 +2,9 @@
 // time on the writer thread (src/platform/clock.cc).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
+#include "jot/detail/atomic_word.h"
 #include "jot/export.h"
 
 namespace jot::detail {
@@ -14,7 +14,7 @@ namespace jot::detail {
 enum class tick_source : int { unset = 0, tsc = 1, monotonic = 2 };
 
 // Chosen once, before the first tick is taken (see choose_tick_source()).
-JOT_API inline std::atomic<int> g_tick_source{0};
+JOT_API inline atomic_word<int> g_tick_source{0};
 
 // Decides the tick source on first use; compiled in src/platform/clock.cc.
 JOT_API std::uint64_t ticks_slow() noexcept;
@@ -41,8 +41,7 @@ inline std::uint64_t cpu_counter() noexcept {
 // allows for that with a small safety margin.
 inline std::uint64_t ticks() noexcept {
 #if JOT_DETAIL_HAS_CPU_COUNTER
-  if (g_tick_source.load(std::memory_order_relaxed) == static_cast<int>(tick_source::tsc))
-      [[likely]] {
+  if (g_tick_source.load(order_relaxed) == static_cast<int>(tick_source::tsc)) [[likely]] {
     return cpu_counter();
   }
 #endif

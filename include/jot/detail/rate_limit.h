@@ -13,9 +13,10 @@
 
 #include <time.h>
 
-#include <atomic>
 #include <cstdint>
 #include <limits>
+
+#include "jot/detail/atomic_word.h"
 
 namespace jot::detail {
 
@@ -25,12 +26,12 @@ inline constexpr std::uint64_t rate_limited = std::numeric_limits<std::uint64_t>
 // numbered by one fetch_add, so across threads exactly one call of each n
 // consecutive numbers is written, and it reports the n - 1 before it.
 struct every_n_state {
-  std::atomic<std::uint64_t> calls{0};
+  atomic_word<std::uint64_t> calls{0};
 
   template <class N>
   std::uint64_t admit(N n_arg) noexcept {
     const std::uint64_t n = n_arg < 1 ? 1 : static_cast<std::uint64_t>(n_arg);
-    const std::uint64_t i = calls.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t i = calls.fetch_add(1, order_relaxed);
     if (i % n != 0) return rate_limited;
     return i == 0 ? 0 : n - 1;
   }
@@ -66,19 +67,18 @@ double period_ns(const Duration& period) noexcept {
 // that loses the race for a due slot is suppressed and counted, like one
 // made too early.
 struct every_state {
-  std::atomic<std::int64_t> due_ns{std::numeric_limits<std::int64_t>::min()};
-  std::atomic<std::uint64_t> suppressed{0};
+  atomic_word<std::int64_t> due_ns{std::numeric_limits<std::int64_t>::min()};
+  atomic_word<std::uint64_t> suppressed{0};
 
   template <class Duration>
   std::uint64_t admit(const Duration& period) noexcept {
     const std::int64_t now = rate_clock_ns();
-    std::int64_t due = due_ns.load(std::memory_order_relaxed);
-    if (now < due ||
-        !due_ns.compare_exchange_strong(due, next_due(now, period), std::memory_order_relaxed)) {
-      suppressed.fetch_add(1, std::memory_order_relaxed);
+    std::int64_t due = due_ns.load(order_relaxed);
+    if (now < due || !due_ns.compare_exchange_strong(due, next_due(now, period), order_relaxed)) {
+      suppressed.fetch_add(1, order_relaxed);
       return rate_limited;
     }
-    return suppressed.exchange(0, std::memory_order_relaxed);
+    return suppressed.exchange(0, order_relaxed);
   }
 
   // now + period, saturated (a period of hours::max() means "never again").
@@ -95,11 +95,11 @@ struct every_state {
 // The first call only, across threads; the others are not counted (no
 // record would carry the count).
 struct once_state {
-  std::atomic<bool> done{false};
+  atomic_word<bool> done{false};
 
   std::uint64_t admit(int /*unused*/) noexcept {
-    if (done.load(std::memory_order_relaxed)) return rate_limited;
-    return done.exchange(true, std::memory_order_relaxed) ? rate_limited : 0;
+    if (done.load(order_relaxed)) return rate_limited;
+    return done.exchange(true, order_relaxed) ? rate_limited : 0;
   }
 };
 

@@ -17,11 +17,11 @@
 // and the two cores do not trade cache lines on every record.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
+#include "jot/detail/atomic_word.h"
 #include "jot/detail/clock.h"
 #include "jot/detail/wire.h"
 #include "jot/export.h"
@@ -57,7 +57,7 @@ class JOT_API byte_ring {
     const std::size_t contiguous = capacity_ - off;
     const std::uint64_t need = n <= contiguous ? n : contiguous + n;
     if (pos + need - read_cache_ > capacity_) {
-      read_cache_ = read_pos_.load(std::memory_order_acquire);
+      read_cache_ = read_pos_.load(order_acquire);
       if (pos + need - read_cache_ > capacity_) return nullptr;
     }
     if (n > contiguous) {
@@ -93,21 +93,21 @@ class JOT_API byte_ring {
   // its record as dropped instead. A signal between the load and the store
   // runs a whole call of its own and leaves the state at 0 again.
   [[nodiscard]] bool begin_call() noexcept {
-    if (in_flight_.load(std::memory_order_relaxed) != 0) return false;
-    in_flight_.store(1, std::memory_order_relaxed);
-    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (in_flight_.load(order_relaxed) != 0) return false;
+    in_flight_.store(1, order_relaxed);
+    signal_fence();
     return true;
   }
-  void end_call() noexcept { in_flight_.store(0, std::memory_order_release); }
+  void end_call() noexcept { in_flight_.store(0, order_release); }
 
   // Stamps the entry at `entry` (returned by try_reserve) with the time and
   // publishes it. Called between begin_call() and end_call().
   void commit(std::byte* entry, std::size_t n) noexcept {
-    in_flight_.store(2, std::memory_order_relaxed);
-    std::atomic_signal_fence(std::memory_order_seq_cst);
+    in_flight_.store(2, order_relaxed);
+    signal_fence();
     reinterpret_cast<record_header*>(entry)->ticks = ticks();
     write_local_ += n;
-    write_pos_.store(write_local_, std::memory_order_release);
+    write_pos_.store(write_local_, order_release);
   }
 
   // ---- consumer -----------------------------------------------------------
@@ -117,16 +117,16 @@ class JOT_API byte_ring {
   // Marks the entry returned by peek() as read (not yet published).
   void pop(std::size_t n) noexcept { read_local_ += n; }
   // Gives the space read so far back to the producer.
-  void publish() noexcept { read_pos_.store(read_local_, std::memory_order_release); }
+  void publish() noexcept { read_pos_.store(read_local_, order_release); }
   // Bytes read but not yet given back.
   std::size_t unpublished() const noexcept {
-    const std::uint64_t n = read_local_ - read_pos_.load(std::memory_order_relaxed);
+    const std::uint64_t n = read_local_ - read_pos_.load(order_relaxed);
     return n;  // less than the capacity, which is a size_t
   }
   // A call is under way (state 1 or 2).
-  bool in_call() const noexcept { return in_flight_.load(std::memory_order_acquire) != 0; }
+  bool in_call() const noexcept { return in_flight_.load(order_acquire) != 0; }
   // A record is being stamped (state 2).
-  bool stamping() const noexcept { return in_flight_.load(std::memory_order_acquire) == 2; }
+  bool stamping() const noexcept { return in_flight_.load(order_acquire) == 2; }
   // True if the producer has published nothing beyond what was read.
   bool empty() noexcept;
   // Bytes published by the producer and not yet given back (approximate
@@ -134,7 +134,7 @@ class JOT_API byte_ring {
   std::size_t used_bytes() const noexcept;
   // Consumer: bytes published by the producer and not yet read.
   std::size_t unread_bytes() const noexcept {
-    return static_cast<std::size_t>(write_pos_.load(std::memory_order_acquire) - read_local_);
+    return static_cast<std::size_t>(write_pos_.load(order_acquire) - read_local_);
   }
 
   // ---- growth (backpressure::grow) ----------------------------------------
@@ -144,24 +144,24 @@ class JOT_API byte_ring {
   // writes on in the next. The consumer reads this ring to its end before
   // the next, so the thread's order holds, and frees it once it has seen
   // the link and read everything before it.
-  void link(byte_ring* next) noexcept { next_.store(next, std::memory_order_release); }
-  byte_ring* next() const noexcept { return next_.load(std::memory_order_acquire); }
+  void link(byte_ring* next) noexcept { next_.store(next, order_release); }
+  byte_ring* next() const noexcept { return next_.load(order_acquire); }
 
  private:
   // Producer line.
-  alignas(cache_line) std::atomic<std::uint64_t> write_pos_{0};
-  std::atomic<std::uint32_t> in_flight_{0};
+  alignas(cache_line) atomic_word<std::uint64_t> write_pos_{0};
+  atomic_word<std::uint32_t> in_flight_{0};
   std::uint64_t write_local_ = 0;
   std::uint64_t read_cache_ = 0;
 
   // Consumer line.
-  alignas(cache_line) std::atomic<std::uint64_t> read_pos_{0};
+  alignas(cache_line) atomic_word<std::uint64_t> read_pos_{0};
   std::uint64_t read_local_ = 0;
   std::uint64_t write_cache_ = 0;
 
   // Read-only after construction, but for next_, stored once.
   alignas(cache_line) std::byte* buf_ = nullptr;
-  std::atomic<byte_ring*> next_{nullptr};
+  atomic_word<byte_ring*> next_{nullptr};
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
 };
