@@ -38,7 +38,14 @@ namespace {
 TEST(fork_child_logs, parent_and_child_records_each_once) {
 #ifdef JOT_TEST_UNDER_TSAN
   GTEST_SKIP() << "ThreadSanitizer does not support starting threads in a child of a "
-                  "multi-threaded fork (it dies by design); the plain and ASan builds run this";
+                  "multi-threaded fork (it dies by design); the plain build runs this";
+#endif
+#ifdef JOT_TEST_UNDER_ASAN
+  // As below: another thread may hold AddressSanitizer's allocator lock at
+  // the fork, and the child then waits forever on its first allocation
+  // (seen in gdb after a 300 s timeout: the child's writer thread in
+  // SizeClassAllocator64::GetFromAllocator, its main thread joining it).
+  GTEST_SKIP() << "AddressSanitizer's allocator is not fork-safe in this toolchain";
 #endif
   const std::string path = jot::test::temp_path("fork.log");
   auto& log = jot::make_logger(
