@@ -158,14 +158,10 @@ class heap_bytes {
   heap_bytes() = default;
   heap_bytes(const heap_bytes&) = delete;
   heap_bytes& operator=(const heap_bytes&) = delete;
-  ~heap_bytes() {
-    if (p_ != nullptr) delete[] p_;
-    p_ = nullptr;
-  }
+  ~heap_bytes() { delete[] p_; }
   void reset(std::byte* p) noexcept {
-    std::byte* old = p_;
+    delete[] p_;
     p_ = p;
-    if (old != nullptr) delete[] old;
   }
   std::byte* get() const noexcept { return p_; }
 
