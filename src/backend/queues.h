@@ -207,7 +207,8 @@ std::size_t queue_set::drain(std::uint64_t limit, std::size_t max_records, Emit&
     q.bytes.store(q.bytes.load(std::memory_order_relaxed) + h.size, std::memory_order_relaxed);
     byte_ring& r = *q.ring;
     r.pop(h.size);
-    if (r.unpublished() >= r.capacity() / 4) {
+    // A caller blocked on this ring goes on as soon as its record fits.
+    if (r.unpublished() >= r.capacity() / 4 || r.waiter_fits()) {
       r.publish();
       q.note_fill();
     }

@@ -505,8 +505,10 @@ std::uint32_t when_full(const logger& lg) noexcept {
 void wake_writer_for_room() noexcept {
   writer_state& w = ws();
   {
-    // Already asked, and the writer has not woken since.
-    if (w.room_wanted.exchange(true)) return;
+    // Already asked, and the writer has not woken since (a load first: a
+    // busy writer leaves the flag set, and many blocked callers would
+    // otherwise trade its line on every call).
+    if (w.room_wanted.load(std::memory_order_relaxed) || w.room_wanted.exchange(true)) return;
     // Taking the lock orders the flag before the writer's next look at it.
     const std::lock_guard<std::mutex> lk(w.mu);
   }

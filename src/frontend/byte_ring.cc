@@ -1,9 +1,11 @@
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <new>
 
 #include "jot/detail/ring.h"
+#include "platform/thread.h"
 
 namespace jot::detail {
 
@@ -35,6 +37,37 @@ const record_header* byte_ring::peek() noexcept {
 
 bool byte_ring::empty() noexcept {
   return read_local_ == write_pos_.load(std::memory_order_acquire);
+}
+
+bool byte_ring::prepare_wait(std::size_t n, std::size_t extra) noexcept {
+  // The test of try_reserve(), solved for the reader's position.
+  const std::uint64_t pos = write_local_;
+  const std::size_t contiguous = capacity_ - (pos & mask_);
+  const std::uint64_t need = n <= contiguous ? n : contiguous + n;
+  if (pos + need - read_pos_.load(order_acquire) <= capacity_) return false;
+  const std::uint64_t at = std::min(pos + need - capacity_ + extra, pos);
+  wake_at_.store(at, order_relaxed);
+  waiting_.store(1, order_relaxed);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (read_pos_.load(order_acquire) >= at) {
+    waiting_.store(0, order_relaxed);
+    return false;
+  }
+  return true;
+}
+
+void byte_ring::wait(long timeout_us) noexcept {
+  futex_wait(waiting_.word(), 1, timeout_us);
+  waiting_.store(0, order_relaxed);
+}
+
+void byte_ring::publish() noexcept {
+  read_pos_.store(read_local_, order_release);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (waiting_.load(order_relaxed) != 0 && read_local_ >= wake_at_.load(order_relaxed)) {
+    waiting_.store(0, order_relaxed);
+    futex_wake(waiting_.word());
+  }
 }
 
 std::size_t byte_ring::used_bytes() const noexcept {

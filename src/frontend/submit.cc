@@ -10,7 +10,6 @@
 #include <memory>
 #include <mutex>
 #include <new>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -163,13 +162,32 @@ bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
   return true;
 }
 
+// A blocked caller first looks again this many times, a pause apart (the
+// writer may be giving space back right now), then sleeps until the writer
+// wakes it, with this timeout as a safety net (see byte_ring::wait()).
+constexpr unsigned spin_rounds = 16;
+constexpr long wait_timeout_us = 10'000;
+
+// How much room beyond its record a sleeping caller waits for: a sixteenth
+// of its ring. The writer's wake-up is a system call (and, on a virtual
+// machine, an interrupt to a halted CPU): woken for each record, or for a
+// few (1 KiB), a saturated caller costs the writer a fifth of its rate,
+// and 1 to 16% of its calls wait tens of microseconds each; woken for a
+// sixteenth of the ring (about a thousand records of a 1 MiB ring), fewer
+// than one call in a thousand waits, and the writer keeps its rate (bench
+// scaling; docs/internals.md, "Blocking"). Either way a saturated caller
+// logs at its share of the writer's rate: the choice is only how that time
+// is spread over its calls.
+std::size_t wake_spare(const byte_ring& ring) noexcept { return ring.capacity() / 16; }
+
 // Between ring->begin_call() and end_call(): puts the entry in the ring,
 // doing what the logger's backpressure says when the ring is full. Blocking
-// waits for room, spinning briefly, then yielding, then sleeping in short
-// steps; while it waits the call is not "in flight" (the writer must not
-// hold its horizon, or a shutdown, for a caller that only waits), and
-// afterwards it looks at the logger's state again. Growing may change
-// `ring`. no_writer: write synchronously instead.
+// waits for room: it looks again briefly, then sleeps on the ring until the
+// writer has read enough for the entry to fit (byte_ring::prepare_wait());
+// while it waits the call is not "in flight" (the writer must not hold its
+// horizon, or a shutdown, for a caller that only waits), and afterwards it
+// looks at the logger's state again. Growing may change `ring`.
+// no_writer: write synchronously instead.
 pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
                   std::size_t size) noexcept {
   for (unsigned i = 0;; ++i) {
@@ -203,12 +221,10 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     if (i == 0) wake_writer_for_room();
     ring->end_call();
     tls_waiting = true;
-    if (i < 64) {
+    if (i < spin_rounds) {
       cpu_relax();
-    } else if (i < 128) {
-      std::this_thread::yield();
-    } else {
-      nap(i < 256 ? 10 : 100);  // a signal cuts it short: then look again
+    } else if (ring->prepare_wait(size, wake_spare(*ring))) {
+      ring->wait(wait_timeout_us);  // a signal cuts it short: then look again
     }
     tls_waiting = false;
     // A signal handler's call meanwhile ran to its end: the state is free.

@@ -1,5 +1,6 @@
 #include "platform/thread.h"
 
+#include <linux/futex.h>
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
@@ -95,6 +96,20 @@ void process_wide_barrier() noexcept {
       ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
   if (registered && ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0) return;
   std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void futex_wait(std::uint32_t* word, std::uint32_t expected, long us) noexcept {
+  const int saved_errno = errno;  // a signal handler's call must leave it as it was
+  const timespec ts{us / 1'000'000, (us % 1'000'000) * 1000};
+  static_cast<void>(
+      ::syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &ts, nullptr, 0));
+  errno = saved_errno;
+}
+
+void futex_wake(std::uint32_t* word) noexcept {
+  const int saved_errno = errno;
+  static_cast<void>(::syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0));
+  errno = saved_errno;
 }
 
 void nap(long us) noexcept {

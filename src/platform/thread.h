@@ -30,6 +30,16 @@ void process_wide_barrier() noexcept;
 // safe.
 void nap(long us) noexcept;
 
+// Sleeps while *word holds `expected`, until futex_wake() on it, a signal,
+// or about `us` microseconds: one FUTEX_WAIT with a timeout, which the
+// kernel never restarts after a signal handler ran (whatever SA_RESTART
+// says), so like nap() it cannot be stretched by signals. Callers look
+// again at what they wait for. Async-signal-safe, errno kept.
+void futex_wait(std::uint32_t* word, std::uint32_t expected, long us) noexcept;
+// Wakes one thread in futex_wait() on `word`. Async-signal-safe, errno
+// kept.
+void futex_wake(std::uint32_t* word) noexcept;
+
 // The CPU's hint for a spin-wait loop (pause on x86, yield on aarch64).
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)

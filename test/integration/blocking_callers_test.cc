@@ -2,12 +2,20 @@
 // every blocked call ends, with every record in the file once and in order
 // within its thread, nothing dropped and no ring grown; and shutdown()
 // while callers are blocked returns, each caller finishing its records
-// (the rest written on its own thread once the writer has stopped).
+// (the rest written on its own thread once the writer has stopped); and a
+// blocked caller sleeps until the writer makes room for it, rather than
+// waking again and again to look.
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,6 +44,46 @@ class slow_file_sink final : public jot::sink {
   std::shared_ptr<jot::sink> file_;
   std::chrono::microseconds delay_;
 };
+
+// Holds every write until open() is called: the writer stalls in it, and
+// the callers' rings stay full for as long as the test likes.
+class gated_file_sink final : public jot::sink {
+ public:
+  explicit gated_file_sink(std::shared_ptr<jot::sink> file)
+      : jot::sink(jot::pattern_formatter("{message}")), file_(std::move(file)) {}
+  void write(const jot::record_view& rec, std::string_view line) override {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return open_; });
+    lk.unlock();
+    file_->write(rec, line);
+  }
+  void flush() override { file_->flush(); }
+  void open() {
+    {
+      const std::lock_guard<std::mutex> lk(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::shared_ptr<jot::sink> file_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+// The number of times thread `tid` of this process gave up its CPU
+// (blocking or sleeping), from /proc; -1 if it cannot be read.
+long voluntary_switches(long tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/status");
+  std::string line;
+  constexpr std::string_view key = "voluntary_ctxt_switches:";
+  while (std::getline(in, line)) {
+    if (line.starts_with(key)) return std::stol(line.substr(key.size()));
+  }
+  return -1;
+}
 
 std::uint64_t parse_u64(std::string_view s) {
   std::uint64_t v = 0;
@@ -136,6 +184,54 @@ TEST(blocking_callers, shutdown_with_blocked_callers_ends) {
   EXPECT_EQ(done.load(), threads);
   EXPECT_FALSE(jot::running());
   expect_every_record_once_in_order(jot::test::read_lines(path), threads, per_thread);
+}
+
+// A caller blocked on a full ring sleeps until the writer has made room
+// for it (with a safety-net timeout of 10 ms): while the writer is stalled
+// for half a second, each blocked caller wakes a few dozen times at most.
+// A caller that polled (spinning, yielding, or napping for a fixed time)
+// would wake thousands of times, burning a core between them.
+TEST(blocking_callers, a_blocked_caller_sleeps_until_there_is_room) {
+  constexpr int threads = 4;
+  constexpr std::uint64_t per_thread = 500;
+  jot::options opts;
+  opts.ring_bytes = ring_bytes;
+  opts.on_full = jot::backpressure::block;
+  ASSERT_TRUE(jot::start(opts));
+  const std::string path = jot::test::temp_path("sleeping.log");
+  auto gate = std::make_shared<gated_file_sink>(jot::file_sink(path));
+  auto& log = jot::make_logger("sleeping", {gate});
+
+  std::vector<std::atomic<long>> tids(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&log, &tids, t] {
+      tids[static_cast<std::size_t>(t)].store(static_cast<long>(::syscall(SYS_gettid)));
+      for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
+    });
+  }
+  // ~70 records fill a ring: every caller blocks, the writer waits at the gate.
+  ASSERT_TRUE(wait_until_blocked(threads)) << "the callers never filled their rings";
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the first looks
+  std::vector<long> before(threads);
+  for (int t = 0; t < threads; ++t) before[t] = voluntary_switches(tids[t].load());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<long> after(threads);
+  for (int t = 0; t < threads; ++t) after[t] = voluntary_switches(tids[t].load());
+  gate->open();
+  for (auto& th : pool) th.join();
+  jot::flush();
+
+  for (int t = 0; t < threads; ++t) {
+    ASSERT_GE(before[t], 0) << "cannot read /proc/self/task/<tid>/status";
+    // 50 timeouts in 500 ms; 250 leaves room for a slow machine's late wake-ups.
+    EXPECT_LT(after[t] - before[t], 250)
+        << "caller " << t << " woke " << after[t] - before[t]
+        << " times in 500 ms while its ring stayed full";
+  }
+  EXPECT_EQ(jot::stats().dropped, 0u);
+  expect_every_record_once_in_order(jot::test::read_lines(path), threads, per_thread);
+  jot::shutdown();
 }
 
 }  // namespace

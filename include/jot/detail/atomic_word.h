@@ -41,6 +41,10 @@ class atomic_word {
   void store(T v, Order order = Order(order_seq_cst)) noexcept {
     __atomic_store_n(&v_, v, static_cast<int>(order));
   }
+  // The word itself, for a futex(2) on it (the builtins act on this same
+  // storage, so the kernel and the atomics see one value).
+  T* word() noexcept { return &v_; }
+
   template <class Order = int>
   T exchange(T v, Order order = Order(order_seq_cst)) noexcept {
     return __atomic_exchange_n(&v_, v, static_cast<int>(order));

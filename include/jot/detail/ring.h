@@ -14,7 +14,10 @@
 // position, so the common push touches one line the reader reads only when
 // it polls. The reader publishes read_pos_ rarely (once per batch, or each
 // quarter of the ring), so the producer's cached copy stays valid for long
-// and the two cores do not trade cache lines on every record.
+// and the two cores do not trade cache lines on every record. read_pos_
+// has a line of its own (with the words of a caller waiting for room), and
+// the reader's private words another: a producer polling for room never
+// takes the line the reader writes on every record.
 #pragma once
 
 #include <cstddef>
@@ -110,14 +113,47 @@ class JOT_API byte_ring {
     write_pos_.store(write_local_, order_release);
   }
 
+  // ---- a caller waiting for room (backpressure::block) ---------------------
+  //
+  // A caller whose entry does not fit says how far the reader must get for
+  // it to fit (prepare_wait()) and sleeps on a futex (wait()); the reader,
+  // after each entry, looks whether a waiter's entry fits now
+  // (waiter_fits(): a load from a line only a blocking caller writes, so
+  // it hits the reader's cache and costs nothing while nobody waits), and
+  // then gives the space back and wakes it (give_back()): the caller goes
+  // on as soon as there is room for its record, with no spinning, yielding
+  // or fixed naps.
+  //
+  // No wake-up is lost: the caller stores waiting_ and then loads
+  // read_pos_, the reader stores read_pos_ and then loads waiting_, with a
+  // full fence between on both sides, so at least one sees the other's
+  // store. A stale wake_at_ can only wake a caller early, which then looks
+  // again. The wait has a timeout as a safety net and ends at a signal
+  // (never restarted), so a signal handler's call on the same thread never
+  // waits behind it.
+
+  // Producer, outside a call: announces a wait for room for an entry of n
+  // bytes and `extra` bytes more (so that one wake-up serves the next calls
+  // too; capped at an empty ring). False, announcing nothing, if the entry
+  // fits already.
+  [[nodiscard]] bool prepare_wait(std::size_t n, std::size_t extra) noexcept;
+  // Producer, after prepare_wait() returned true: sleeps until the reader
+  // wakes it, a signal arrives or about `timeout_us` pass.
+  void wait(long timeout_us) noexcept;
+
   // ---- consumer -----------------------------------------------------------
 
   // The next entry, or nullptr if none is visible. Skips wrap markers.
   const record_header* peek() noexcept;
   // Marks the entry returned by peek() as read (not yet published).
   void pop(std::size_t n) noexcept { read_local_ += n; }
-  // Gives the space read so far back to the producer.
-  void publish() noexcept { read_pos_.store(read_local_, order_release); }
+  // Gives the space read so far back to the producer, and wakes a caller
+  // waiting for room if its entry fits now: a system call only then.
+  void publish() noexcept;
+  // A caller waits, and what was read so far makes room for its entry.
+  bool waiter_fits() const noexcept {
+    return waiting_.load(order_relaxed) != 0 && read_local_ >= wake_at_.load(order_relaxed);
+  }
   // Bytes read but not yet given back.
   std::size_t unpublished() const noexcept {
     const std::uint64_t n = read_local_ - read_pos_.load(order_relaxed);
@@ -154,9 +190,16 @@ class JOT_API byte_ring {
   std::uint64_t write_local_ = 0;
   std::uint64_t read_cache_ = 0;
 
-  // Consumer line.
+  // Give-back line: the reader's published position, and the waiting
+  // caller's words, written by the producer only when it blocks: waiting_
+  // is the futex word (1: a caller sleeps, or is about to), wake_at_ the
+  // read position at which its entry fits.
   alignas(cache_line) atomic_word<std::uint64_t> read_pos_{0};
-  std::uint64_t read_local_ = 0;
+  atomic_word<std::uint32_t> waiting_{0};
+  atomic_word<std::uint64_t> wake_at_{0};
+
+  // Consumer line: the reader's own words.
+  alignas(cache_line) std::uint64_t read_local_ = 0;
   std::uint64_t write_cache_ = 0;
 
   // Read-only after construction, but for next_, stored once.
