@@ -320,6 +320,17 @@ awk -F, -v md="$md" -v meta="$meta" -v xfile="$extra" -v csv_name="$(basename "$
       a = get("compile_time", "jot_async", "", 10); b = get("compile_time", "spdlog_sync", "", 10)
       check(a + 0 <= b + 0, sprintf("compile_time: jot %s s <= spdlog %s s wall (ratio %s)", sec(a), sec(b), ratio(a, b)))
     } else skip("compile_time: jot wall <= spdlog wall")
+    # Scaling on this machine: 16 blocked producer threads keep at least
+    # 0.8 of the end-to-end rate of one thread, and the p99.9 of a call stays within
+    # 20 us under that saturation.
+    if (has("scaling", "jot_async", 1, 11) && has("scaling", "jot_async", 16, 11)) {
+      a = get("scaling", "jot_async", 16, 11); b = get("scaling", "jot_async", 1, 11)
+      check(a >= 0.8 * b, sprintf("scaling: jot_async 16 threads %s/s >= 0.8 x 1 thread %s/s (ratio %s)", rate(a), rate(b), ratio(a, b)))
+    } else skip("scaling: jot_async 16 threads >= 0.8 x 1 thread")
+    if (has("scaling", "jot_async", 16, 8)) {
+      p = get("scaling", "jot_async", 16, 8)
+      check(p + 0 <= 20000, sprintf("scaling: jot_async 16 threads, p99.9 of a call %s <= 20 µs", dur(p)))
+    } else skip("scaling: jot_async 16 threads, p99.9 of a call <= 20 µs")
     if (has("compile_time_one_call", "jot_async", "", 12) && has("compile_time_one_call", "fmt_format", "", 12)) {
       a = get("compile_time_one_call", "jot_async", "", 12); b = get("compile_time_one_call", "fmt_format", "", 12)
       check(a <= 1.28 * b, sprintf("compile_time_one_call: jot CPU %s s <= 1.28 x fmt CPU %s s at -O0 (ratio %s)", sec(a), sec(b), ratio(a, b)))
