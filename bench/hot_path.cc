@@ -11,11 +11,15 @@
 //
 //     jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]
 //                        [--producer-cpu C] [--backend-cpu C] [--only a,b]
-//                        [--show-slow NS] [--no-settle] [--csv FILE]
+//                        [--show-slow NS] [--no-settle] [--evict-kib N] [--csv FILE]
 //
 // --show-slow NS lists the measured calls that took NS or more.
 // --no-settle starts measuring right after the warm-up instead of first
 // waiting until the back end has written it (shows start-up effects).
+// --evict-kib N writes every line of an N KiB buffer after each burst, so
+// the burst's first call finds what it touches gone from the caller's
+// caches (with --burst 1: every call is such a cold call, and what it
+// costs shows how many cache lines it touches).
 
 #include <atomic>
 #include <chrono>
@@ -42,7 +46,7 @@ constexpr std::string_view usage =
     "usage: jot_bench_hot_path [--calls N] [--warmup N] [--burst N] [--pause-us N]\n"
     "                          [--producer-cpu C] [--backend-cpu C] [--only "
     "jot,jot_kv,jot_bound,jot_drop,jot_grow,jot_async_eager,jot_sync,spdlog_async,...]\n"
-    "                          [--show-slow NS] [--no-settle] [--csv FILE]\n";
+    "                          [--show-slow NS] [--no-settle] [--evict-kib N] [--csv FILE]\n";
 
 struct config {
   std::uint64_t calls = 100'000;
@@ -52,6 +56,7 @@ struct config {
   int producer_cpu = 0;
   int backend_cpu = 1;
   std::uint64_t show_slow_ns = 0;  // 0: off
+  std::uint64_t evict_kib = 0;     // 0: off
   bool settle = true;              // wait for the back end between warm-up and measurement
   bool plain_timer = false;        // --timer plain: rdtsc without lfence
   std::string only;
@@ -88,6 +93,7 @@ struct samples {
 template <class Call, class Settle>
 samples run_bursts(const config& cfg, std::uint64_t pause, Call&& call, Settle&& settle) {
   samples s;
+  std::vector<unsigned char> evict(cfg.evict_kib * 1024, 1);
   s.deltas.assign(cfg.calls, 0);  // pages touched here, not in the loop
   std::vector<std::uint64_t>& deltas = s.deltas;
   const std::uint64_t total = cfg.warmup + cfg.calls;
@@ -105,6 +111,8 @@ samples run_bursts(const config& cfg, std::uint64_t pause, Call&& call, Settle&&
       const std::uint64_t t1 = cfg.plain_timer ? bench::plain_ticks() : bench::now_ticks();
       if (done >= cfg.warmup) deltas[done - cfg.warmup] = t1 - t0;
     }
+    // Untimed: the next burst's first call then starts cold.
+    for (std::size_t k = 0; k < evict.size(); k += 64) evict[k] = static_cast<unsigned char>(k);
     bench::spin_for(pause);
   }
   s.elapsed = bench::now_ticks() - start;
@@ -264,6 +272,7 @@ int main(int argc, char** argv) {
   cfg.producer_cpu = static_cast<int>(a.u64("--producer-cpu", 0));
   cfg.backend_cpu = static_cast<int>(a.u64("--backend-cpu", 1));
   cfg.show_slow_ns = a.u64("--show-slow", 0);
+  cfg.evict_kib = a.u64("--evict-kib", 0);
   cfg.settle = !a.flag("--no-settle");
   cfg.only = a.str("--only", "");
   cfg.csv = a.str("--csv", "");
@@ -288,8 +297,13 @@ int main(int argc, char** argv) {
   fmt::print("message: \"request {{}} took {{}} ms from {{}}\" (int, double, string_view)\n");
   fmt::print(
       "{} measured calls per contender after {} warm-up calls; bursts of {}, {} us "
-      "busy-wait between bursts; producer on CPU {}, back end on CPU {}\n\n",
+      "busy-wait between bursts; producer on CPU {}, back end on CPU {}\n",
       cfg.calls, cfg.warmup, cfg.burst, cfg.pause_us, cfg.producer_cpu, cfg.backend_cpu);
+  if (cfg.evict_kib > 0) {
+    fmt::print("after each burst {} KiB are written, evicting the caller's caches\n",
+               cfg.evict_kib);
+  }
+  fmt::print("\n");
 
   bench::temp_dir dir;
   std::vector<result> results;
