@@ -101,8 +101,7 @@ void process_wide_barrier() noexcept {
 void futex_wait(std::uint32_t* word, std::uint32_t expected, long us) noexcept {
   const int saved_errno = errno;  // a signal handler's call must leave it as it was
   const timespec ts{us / 1'000'000, (us % 1'000'000) * 1000};
-  static_cast<void>(
-      ::syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &ts, nullptr, 0));
+  static_cast<void>(::syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, &ts, nullptr, 0));
   errno = saved_errno;
 }
 

@@ -225,9 +225,8 @@ TEST(blocking_callers, a_blocked_caller_sleeps_until_there_is_room) {
   for (int t = 0; t < threads; ++t) {
     ASSERT_GE(before[t], 0) << "cannot read /proc/self/task/<tid>/status";
     // 50 timeouts in 500 ms; 250 leaves room for a slow machine's late wake-ups.
-    EXPECT_LT(after[t] - before[t], 250)
-        << "caller " << t << " woke " << after[t] - before[t]
-        << " times in 500 ms while its ring stayed full";
+    EXPECT_LT(after[t] - before[t], 250) << "caller " << t << " woke " << after[t] - before[t]
+                                         << " times in 500 ms while its ring stayed full";
   }
   EXPECT_EQ(jot::stats().dropped, 0u);
   expect_every_record_once_in_order(jot::test::read_lines(path), threads, per_thread);
