@@ -5,7 +5,9 @@
 # the machine's speed hits every contender alike, and reports the median.
 #
 #   bench/run.sh           the full run: 3 rounds, 100,000 hot-path calls
-#                          per thread (under 20 minutes on two cores)
+#                          per thread (about 30 minutes on two cores: 1,712 s
+#                          on the 2-core VM, 8 minutes of it spdlog at 4-16
+#                          threads in the scaling scenario)
 #   bench/run.sh --quick   1 round, smaller counts (under 3 minutes on two
 #                          cores, a fresh build of the suite included)
 #   --runs N               N rounds instead

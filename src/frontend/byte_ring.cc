@@ -42,8 +42,7 @@ bool byte_ring::empty() noexcept {
 bool byte_ring::prepare_wait(std::size_t n, std::size_t extra) noexcept {
   // The test of try_reserve(), solved for the reader's position.
   const std::uint64_t pos = write_local_;
-  const std::size_t contiguous = capacity_ - (pos & mask_);
-  const std::uint64_t need = n <= contiguous ? n : contiguous + n;
+  const std::uint64_t need = bytes_needed(n, capacity_ - (pos & mask_));
   if (pos + need - read_pos_.load(order_acquire) <= capacity_) return false;
   const std::uint64_t at = std::min(pos + need - capacity_ + extra, pos);
   wake_at_.store(at, order_relaxed);

@@ -173,9 +173,9 @@ constexpr long wait_timeout_us = 10'000;
 // machine, an interrupt to a halted CPU): woken for each record, or for a
 // few (1 KiB), a saturated caller costs the writer a fifth of its rate,
 // and 1 to 16% of its calls wait tens of microseconds each; woken for a
-// sixteenth of the ring (about a thousand records of a 1 MiB ring), fewer
-// than one call in a thousand waits, and the writer keeps its rate (bench
-// scaling; docs/internals.md, "Blocking"). Either way a saturated caller
+// sixteenth of the ring (about a thousand records of a 1 MiB ring), about
+// one call in a thousand waits, and the writer keeps its rate (docs/
+// internals.md §3, docs/performance.md "Many threads"). Either way a saturated caller
 // logs at its share of the writer's rate: the choice is only how that time
 // is spread over its calls.
 std::size_t wake_spare(const byte_ring& ring) noexcept { return ring.capacity() / 16; }

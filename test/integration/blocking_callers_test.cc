@@ -125,24 +125,42 @@ bool wait_until_blocked(std::size_t n) {
   return false;
 }
 
-TEST(blocking_callers, all_finish_with_every_record_once_in_order) {
-  constexpr int threads = 16;
-  constexpr std::uint64_t per_thread = 1'000;
+// Starts jot with small rings in block mode and makes a logger writing to
+// `sink`.
+jot::logger& start_blocking(const std::string& name, std::shared_ptr<jot::sink> sink) {
   jot::options opts;
   opts.ring_bytes = ring_bytes;
   opts.on_full = jot::backpressure::block;
-  ASSERT_TRUE(jot::start(opts));
-  const std::string path = jot::test::temp_path("blocked.log");
-  auto file = jot::file_sink(path);
-  auto& log = jot::make_logger(
-      "blocked", {std::make_shared<slow_file_sink>(file, std::chrono::microseconds(1))});
+  EXPECT_TRUE(jot::start(opts));
+  return jot::make_logger(name, {std::move(sink)});
+}
 
+// Threads 0 .. threads-1 each log "<thread> <seq> padding" for seq 0 ..
+// per_thread-1. Each stores its kernel thread id in (*tids)[t] first, and
+// counts itself in *done at the end, where given.
+std::vector<std::thread> start_callers(jot::logger& log, int threads, std::uint64_t per_thread,
+                                       std::vector<std::atomic<long>>* tids = nullptr,
+                                       std::atomic<int>* done = nullptr) {
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&log, t] {
+    pool.emplace_back([&log, per_thread, tids, done, t] {
+      if (tids != nullptr) {
+        (*tids)[static_cast<std::size_t>(t)].store(static_cast<long>(::syscall(SYS_gettid)));
+      }
       for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
+      if (done != nullptr) done->fetch_add(1);
     });
   }
+  return pool;
+}
+
+TEST(blocking_callers, all_finish_with_every_record_once_in_order) {
+  constexpr int threads = 16;
+  constexpr std::uint64_t per_thread = 1'000;
+  const std::string path = jot::test::temp_path("blocked.log");
+  auto& log = start_blocking("blocked", std::make_shared<slow_file_sink>(
+                                            jot::file_sink(path), std::chrono::microseconds(1)));
+  std::vector<std::thread> pool = start_callers(log, threads, per_thread);
   for (auto& th : pool) th.join();
   jot::flush();
 
@@ -158,23 +176,11 @@ TEST(blocking_callers, all_finish_with_every_record_once_in_order) {
 TEST(blocking_callers, shutdown_with_blocked_callers_ends) {
   constexpr int threads = 8;
   constexpr std::uint64_t per_thread = 2'000;
-  jot::options opts;
-  opts.ring_bytes = ring_bytes;
-  opts.on_full = jot::backpressure::block;
-  ASSERT_TRUE(jot::start(opts));
   const std::string path = jot::test::temp_path("stopped.log");
-  auto file = jot::file_sink(path);
-  auto& log = jot::make_logger(
-      "stopped", {std::make_shared<slow_file_sink>(file, std::chrono::microseconds(50))});
-
+  auto& log = start_blocking("stopped", std::make_shared<slow_file_sink>(
+                                            jot::file_sink(path), std::chrono::microseconds(50)));
   std::atomic<int> done{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&log, &done, t] {
-      for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
-      done.fetch_add(1);
-    });
-  }
+  std::vector<std::thread> pool = start_callers(log, threads, per_thread, nullptr, &done);
   // Every thread has found its ring full; with ~70 records a ring and
   // 50 us a record, they are still blocked when shutdown() starts.
   ASSERT_TRUE(wait_until_blocked(threads)) << "the callers never filled their rings";
@@ -194,22 +200,11 @@ TEST(blocking_callers, shutdown_with_blocked_callers_ends) {
 TEST(blocking_callers, a_blocked_caller_sleeps_until_there_is_room) {
   constexpr int threads = 4;
   constexpr std::uint64_t per_thread = 500;
-  jot::options opts;
-  opts.ring_bytes = ring_bytes;
-  opts.on_full = jot::backpressure::block;
-  ASSERT_TRUE(jot::start(opts));
   const std::string path = jot::test::temp_path("sleeping.log");
   auto gate = std::make_shared<gated_file_sink>(jot::file_sink(path));
-  auto& log = jot::make_logger("sleeping", {gate});
-
+  auto& log = start_blocking("sleeping", gate);
   std::vector<std::atomic<long>> tids(threads);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&log, &tids, t] {
-      tids[static_cast<std::size_t>(t)].store(static_cast<long>(::syscall(SYS_gettid)));
-      for (std::uint64_t i = 0; i < per_thread; ++i) JOT_INFO(log, "{} {} padding", t, i);
-    });
-  }
+  std::vector<std::thread> pool = start_callers(log, threads, per_thread, &tids);
   // ~70 records fill a ring: every caller blocks, the writer waits at the gate.
   ASSERT_TRUE(wait_until_blocked(threads)) << "the callers never filled their rings";
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the first looks

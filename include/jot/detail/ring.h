@@ -58,7 +58,7 @@ class JOT_API byte_ring {
     std::uint64_t pos = write_local_;
     std::size_t off = pos & mask_;
     const std::size_t contiguous = capacity_ - off;
-    const std::uint64_t need = n <= contiguous ? n : contiguous + n;
+    const std::uint64_t need = bytes_needed(n, contiguous);
     if (pos + need - read_cache_ > capacity_) {
       read_cache_ = read_pos_.load(order_acquire);
       if (pos + need - read_cache_ > capacity_) return nullptr;
@@ -113,6 +113,13 @@ class JOT_API byte_ring {
     write_pos_.store(write_local_, order_release);
   }
 
+  // Bytes an entry of n bytes takes at a write offset with `contiguous`
+  // bytes before the buffer's end: the entry, plus the skipped tail (a wrap
+  // marker) if it does not fit there.
+  static std::uint64_t bytes_needed(std::size_t n, std::size_t contiguous) noexcept {
+    return n <= contiguous ? n : contiguous + n;
+  }
+
   // ---- a caller waiting for room (backpressure::block) ---------------------
   //
   // A caller whose entry does not fit says how far the reader must get for
@@ -120,7 +127,7 @@ class JOT_API byte_ring {
   // after each entry, looks whether a waiter's entry fits now
   // (waiter_fits(): a load from a line only a blocking caller writes, so
   // it hits the reader's cache and costs nothing while nobody waits), and
-  // then gives the space back and wakes it (give_back()): the caller goes
+  // then gives the space back and wakes it (publish()): the caller goes
   // on as soon as there is room for its record, with no spinning, yielding
   // or fixed naps.
   //
