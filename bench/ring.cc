@@ -96,18 +96,18 @@ class jot_ring {
  public:
   static constexpr const char* name = "jot_byte_ring";
 
-  jot_ring() : ring_(queue_bytes) {
+  jot_ring() : ring_(queue_bytes), out_(&ring_) {
     if (ring_.capacity() != queue_bytes) die("byte_ring capacity is not 1 MiB");
   }
 
   bool try_push(message& m) noexcept {
-    std::byte* e = ring_.try_reserve(msg_bytes);
+    std::byte* e = out_.try_reserve(msg_bytes);
     if (e == nullptr) return false;
     std::memcpy(e, m.bytes, msg_bytes);
     auto* h = reinterpret_cast<jot::detail::record_header*>(e);
     h->size = static_cast<std::uint32_t>(msg_bytes);
     h->kind = jot::detail::record_kind::record;
-    ring_.commit(e, msg_bytes);  // stamps the ticks
+    out_.commit(e, msg_bytes);  // stamps the ticks
     return true;
   }
 
@@ -125,6 +125,7 @@ class jot_ring {
 
  private:
   jot::detail::byte_ring ring_;
+  jot::detail::ring_producer out_;  // the producer thread's side
 };
 
 class boost_bytes {

@@ -27,10 +27,11 @@ class bound_logger;
 
 namespace detail {
 
-// The calling thread's ring, or nullptr before its first log call (and
-// after the thread's exit has begun). Constant-initialised, so reading it
-// costs one TLS load and no guard.
-JOT_API extern constinit thread_local byte_ring* tls_ring;
+// The calling thread's side of its ring (detail/ring.h), attached to none
+// before its first log call (and after the thread's exit has begun).
+// Constant-initialised, so using it costs TLS loads from one cache line
+// and no guard.
+JOT_API extern constinit thread_local ring_producer tls_producer;
 
 // logger::state_: the minimum level in the low byte, flags above it.
 inline constexpr std::uint32_t state_level_mask = 0xFFu;
@@ -70,7 +71,7 @@ struct backtrace_store;
 struct logger_data;
 
 // The calling thread's scope fields (jot::scope): self-describing bytes,
-// see context.h. Constant-initialised like tls_ring.
+// see context.h. Constant-initialised like tls_producer.
 struct scope_state {
   const std::byte* data = nullptr;
   std::uint32_t size = 0;
@@ -421,27 +422,27 @@ inline void log_call(const logger& lg, std::string_view bound, const call_site& 
     std::size_t size = sizeof(record_header) + args_size(lens, args...);
     if (context != 0) size += 8 + context;
     size = align8(size);
-    byte_ring* ring = tls_ring;
-    if (ring != nullptr) [[likely]] {
-      if (!ring->begin_call()) [[unlikely]] {
+    ring_producer& ring = tls_producer;
+    if (ring.ring() != nullptr) [[likely]] {
+      if (!ring.begin_call()) [[unlikely]] {
         drop_interrupted(lg);  // a signal handler interrupted a call of this thread
         return;
       }
       // Read again now that the arguments are evaluated: shutdown() may
       // have begun meanwhile.
       const std::uint32_t now_state = lg.state();
-      if ((now_state & state_not_ring) == 0 && size <= ring->max_entry()) [[likely]] {
-        if (std::byte* entry = ring->try_reserve(size)) [[likely]] {
+      if ((now_state & state_not_ring) == 0 && size <= ring.max_entry()) [[likely]] {
+        if (std::byte* entry = ring.try_reserve(size)) [[likely]] {
           write_header(entry, size, site, &lg, context != 0 ? record_has_context : 0);
           std::byte* p = entry + sizeof(record_header);
           if (context != 0) p = write_context(p, bound, sc);
           encode_args(p, lens, args...);
-          ring->commit(entry, size);
-          ring->end_call();
+          ring.commit(entry, size);
+          ring.end_call();
           return;
         }
       }
-      ring->end_call();
+      ring.end_call();
     }
     log_slow(lg, bound, sc, site, size, lens, args...);
   }

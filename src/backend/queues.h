@@ -24,7 +24,7 @@ struct thread_queue {
   thread_queue& operator=(const thread_queue&) = delete;
 
   // The oldest ring the consumer has not finished: the producer's ring
-  // (tls_ring), or, after growth, the first of a chain that ends with it.
+  // (tls_producer), or, after growth, the first of a chain that ends with it.
   // Owned; the consumer frees each ring of the chain once it is read.
   byte_ring* ring;
 

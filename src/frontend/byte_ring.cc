@@ -39,17 +39,47 @@ bool byte_ring::empty() noexcept {
   return read_local_ == write_pos_.load(std::memory_order_acquire);
 }
 
-bool byte_ring::prepare_wait(std::size_t n, std::size_t extra) noexcept {
+void ring_producer::attach(byte_ring* r) noexcept {
+  ring_ = r;
+  in_call_.store(0, order_relaxed);
+  if (r == nullptr) {
+    buf_ = nullptr;
+    capacity_ = mask_ = 0;
+    write_pos_ = read_cache_ = 0;
+    return;
+  }
+  buf_ = r->buf_;
+  capacity_ = r->capacity_;
+  mask_ = r->mask_;
+  // Outside a call everything written is published.
+  write_pos_ = r->write_pos_.load(order_relaxed);
+  read_cache_ = r->read_pos_.load(order_acquire);
+}
+
+void ring_producer::move_to(byte_ring* r) noexcept {
+  r->in_flight_.store(1, order_relaxed);
+  byte_ring* old = ring_;
+  ring_ = r;
+  buf_ = r->buf_;
+  capacity_ = r->capacity_;
+  mask_ = r->mask_;
+  write_pos_ = r->write_pos_.load(order_relaxed);
+  read_cache_ = r->read_pos_.load(order_acquire);
+  old->link(r);
+  old->in_flight_.store(0, order_release);
+}
+
+bool ring_producer::prepare_wait(std::size_t n, std::size_t extra) noexcept {
   // The test of try_reserve(), solved for the reader's position.
-  const std::uint64_t pos = write_local_;
-  const std::uint64_t need = bytes_needed(n, capacity_ - (pos & mask_));
-  if (pos + need - read_pos_.load(order_acquire) <= capacity_) return false;
+  const std::uint64_t pos = write_pos_;
+  const std::uint64_t need = byte_ring::bytes_needed(n, capacity_ - (pos & mask_));
+  if (pos + need - ring_->read_pos_.load(order_acquire) <= capacity_) return false;
   const std::uint64_t at = std::min(pos + need - capacity_ + extra, pos);
-  wake_at_.store(at, order_relaxed);
-  waiting_.store(1, order_relaxed);
+  ring_->wake_at_.store(at, order_relaxed);
+  ring_->waiting_.store(1, order_relaxed);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (read_pos_.load(order_acquire) >= at) {
-    waiting_.store(0, order_relaxed);
+  if (ring_->read_pos_.load(order_acquire) >= at) {
+    ring_->waiting_.store(0, order_relaxed);
     return false;
   }
   return true;

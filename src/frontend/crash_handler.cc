@@ -53,6 +53,7 @@ struct crash_state {
   // The crash records' own ring, registered with the writer like a
   // thread's: the crashing thread's ring may be in the middle of a call.
   thread_queue* queue = nullptr;
+  ring_producer producer;  // writes queue's ring
   const logger* log = nullptr;
   bool every_sink = false;
   std::terminate_handler previous_terminate = nullptr;
@@ -117,7 +118,7 @@ template <class... Args>
 std::uint64_t put_record(const call_site& site, const Args&... args) noexcept {
   crash_state& st = *g_state;
   if (st.queue == nullptr) return 0;
-  byte_ring& r = *st.queue->ring;
+  ring_producer& r = st.producer;
   std::size_t lens[sizeof...(Args) + 1];
   const std::size_t size = align8(sizeof(record_header) + args_size(lens, args...));
   if (size > r.max_entry() || !r.begin_call()) return 0;
@@ -225,7 +226,7 @@ void drain(std::uint64_t target) noexcept {
       std::chrono::duration_cast<std::chrono::nanoseconds>(st.opts.drain_timeout).count();
   // A call of this thread that the crash interrupted never ends: it must not
   // hold the writer's horizon back.
-  if (tls_ring != nullptr && tls_ring->in_call()) tls_ring->end_call();
+  if (tls_producer.in_call()) tls_producer.end_call();
   if (target == 0) target = ticks();
   if (holds_consumer_role()) {
     // The writer thread itself (inside a sink, say), or a thread writing
@@ -393,9 +394,11 @@ void crash_handler_after_fork() noexcept {
     q->clear_seen = ticks();
     q->registered_ticks = q->clear_seen;
     st->queue = q;
+    st->producer.attach(q->ring);
     register_queue(q);
   } catch (...) {
     st->queue = nullptr;  // the child's crashes write no record
+    st->producer.attach(nullptr);
   }
 }
 
@@ -428,6 +431,7 @@ bool install_crash_handler(const crash_options& options) {
   st->queue->clear_seen = ticks();
   st->queue->registered_ticks = st->queue->clear_seen;
   st->queue->ring_bytes.store(st->queue->ring->capacity(), std::memory_order_relaxed);
+  st->producer.attach(st->queue->ring);
   st->log = options.log;
   if (st->log == nullptr) {
     st->log = &make_logger("crash", {}, level::trace);

@@ -27,11 +27,11 @@
 
 namespace jot::detail {
 
-constinit thread_local byte_ring* tls_ring = nullptr;
+constinit thread_local ring_producer tls_producer;
 
 namespace {
 
-// The queue tls_ring belongs to (for its counters).
+// The queue whose ring tls_producer writes (for its counters).
 constinit thread_local thread_queue* tls_queue = nullptr;
 
 // A record dropped in drop mode: counted, so that records logged = records
@@ -48,7 +48,7 @@ void count_lost(const logger& lg) noexcept {
 // (The main thread's ring is never abandoned; shutdown drains it.)
 void on_thread_exit(void* p) noexcept {
   release_signal_stack();
-  tls_ring = nullptr;
+  tls_producer.attach(nullptr);
   tls_queue = nullptr;
   static_cast<thread_queue*>(p)->abandoned.store(true, std::memory_order_release);
 }
@@ -98,10 +98,10 @@ byte_ring* register_thread() noexcept {
     if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, q.get());
     q->ring_bytes.store(q->ring->capacity(), std::memory_order_relaxed);
     prepare_signal_stack();
-    tls_ring = q->ring;
+    tls_producer.attach(q->ring);
     tls_queue = q.get();
     register_queue(q.release());
-    return tls_ring;
+    return tls_producer.ring();
   } catch (const std::exception& e) {
     // Reported without the lock: the error handler may fork().
     registering_lock.unlock();
@@ -125,16 +125,16 @@ void report_grow_failure() noexcept {
   report_error(fmt::format("out of memory: a thread's ring cannot grow to {} bytes", cap));
 }
 
-// backpressure::grow: chains a ring twice the size of `ring` (or larger,
-// to fit an entry of `need` bytes) after it, and moves this thread's calls
-// there: the call under way ends in the old ring and goes on in the new
-// one. False, changing nothing, if that would pass options::ring_max_bytes
-// or memory is short.
-bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
+// backpressure::grow: chains a ring twice the size of the thread's ring (or
+// larger, to fit an entry of `need` bytes) after it, and moves this
+// thread's calls there: the call under way ends in the old ring and goes
+// on in the new one (ring_producer::move_to()). False, changing nothing, if
+// that would pass options::ring_max_bytes or memory is short.
+bool grow_ring(ring_producer& ring, std::size_t need) noexcept {
   thread_queue* q = tls_queue;
-  if (q == nullptr || ring != tls_ring || tls_waiting) return false;
+  if (q == nullptr || tls_waiting) return false;
   const std::size_t max = std::bit_ceil(configured_ring_max_bytes());
-  std::size_t cap = ring->capacity();
+  std::size_t cap = ring.capacity();
   do {
     if (cap >= max) return false;
     cap *= 2;
@@ -147,18 +147,9 @@ bool grow_ring(byte_ring*& ring, std::size_t need) noexcept {
     if (!tls_grow_reported) tls_grow_failed = cap;
     return false;
   }
-  // The call is shown in the new ring before the link, and ends in the old
-  // one after it: some ring always shows it (see byte_ring::begin_call()),
-  // and the consumer frees the old ring only once it shows no call, so that
-  // store is the last touch of the old ring. Shown before the thread's
-  // calls move there, so a signal handler's call finds it in a call.
-  static_cast<void>(fresh->begin_call());
-  tls_ring = fresh;
   q->growths.store(q->growths.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   q->ring_bytes.store(cap, std::memory_order_relaxed);
-  ring->link(fresh);
-  ring->end_call();
-  ring = fresh;
+  ring.move_to(fresh);
   return true;
 }
 
@@ -178,22 +169,22 @@ constexpr long wait_timeout_us = 10'000;
 // internals.md §3, docs/performance.md "Many threads"). Either way a saturated caller
 // logs at its share of the writer's rate: the choice is only how that time
 // is spread over its calls.
-std::size_t wake_spare(const byte_ring& ring) noexcept { return ring.capacity() / 16; }
+std::size_t wake_spare(const ring_producer& ring) noexcept { return ring.capacity() / 16; }
 
-// Between ring->begin_call() and end_call(): puts the entry in the ring,
+// Between ring.begin_call() and end_call(): puts the entry in the ring,
 // doing what the logger's backpressure says when the ring is full. Blocking
 // waits for room: it looks again briefly, then sleeps on the ring until the
-// writer has read enough for the entry to fit (byte_ring::prepare_wait());
+// writer has read enough for the entry to fit (ring_producer::prepare_wait());
 // while it waits the call is not "in flight" (the writer must not hold its
 // horizon, or a shutdown, for a caller that only waits), and afterwards it
-// looks at the logger's state again. Growing may change `ring`.
+// looks at the logger's state again. Growing moves `ring` to a new ring.
 // no_writer: write synchronously instead.
-pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
+pushed push_entry(ring_producer& ring, const logger& lg, const std::byte* entry,
                   std::size_t size) noexcept {
   for (unsigned i = 0;; ++i) {
-    if (std::byte* dst = ring->try_reserve(size)) {
+    if (std::byte* dst = ring.try_reserve(size)) {
       std::memcpy(dst, entry, size);
-      ring->commit(dst, size);
+      ring.commit(dst, size);
       return pushed::yes;
     }
     if (writing_on_this_thread()) {
@@ -211,7 +202,7 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
     if ((mode & state_grow) != 0) {
       if (grow_ring(ring, size)) continue;
     }
-    if (i == 0 && tls_queue != nullptr) raise_high_water(*tls_queue, ring->capacity());
+    if (i == 0 && tls_queue != nullptr) raise_high_water(*tls_queue, ring.capacity());
     if ((mode & (state_drop | state_drop_at_max)) != 0) {
       // Drop mode: never wait. The writer reports the count.
       count_lost(lg);
@@ -219,23 +210,23 @@ pushed push_entry(byte_ring*& ring, const logger& lg, const std::byte* entry,
       return pushed::dropped;
     }
     if (i == 0) wake_writer_for_room();
-    ring->end_call();
+    ring.end_call();
     tls_waiting = true;
     if (i < spin_rounds) {
       cpu_relax();
-    } else if (ring->prepare_wait(size, wake_spare(*ring))) {
-      ring->wait(wait_timeout_us);  // a signal cuts it short: then look again
+    } else if (ring.prepare_wait(size, wake_spare(ring))) {
+      ring.wait(wait_timeout_us);  // a signal cuts it short: then look again
     }
     tls_waiting = false;
     // A signal handler's call meanwhile ran to its end: the state is free.
-    static_cast<void>(ring->begin_call());
+    static_cast<void>(ring.begin_call());
     if ((lg.state() & state_stopped) != 0) return pushed::no_writer;
   }
 }
 
 // A record too large for the ring: its bytes move to the heap and the ring
 // carries a pointer, so it keeps its place in the thread's order.
-pushed push_indirect(byte_ring*& ring, const logger& lg, const std::byte* entry,
+pushed push_indirect(ring_producer& ring, const logger& lg, const std::byte* entry,
                      std::size_t size) noexcept {
   std::unique_ptr<std::byte[]> heap(new (std::nothrow) std::byte[size]);
   if (!heap) {
@@ -262,7 +253,7 @@ pushed push_indirect(byte_ring*& ring, const logger& lg, const std::byte* entry,
 }  // namespace
 
 void forget_thread_ring_after_fork() noexcept {
-  tls_ring = nullptr;
+  tls_producer.attach(nullptr);
   tls_queue = nullptr;
   if (const pthread_key_t* key = exit_key()) pthread_setspecific(*key, nullptr);
 }
@@ -316,31 +307,33 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
     size = eager.size;
   }
   for (;;) {
-    byte_ring* ring = tls_ring;
-    if (ring == nullptr && tls_registering) {
+    ring_producer& ring = tls_producer;
+    if (ring.ring() == nullptr && tls_registering) {
       drop_interrupted(lg);
       return;
     }
-    if (ring == nullptr && (lg.state() & state_stopped) == 0) ring = register_thread();
-    if (ring != nullptr) {
-      if (!ring->begin_call()) {
+    if (ring.ring() == nullptr && (lg.state() & state_stopped) == 0) {
+      static_cast<void>(register_thread());
+    }
+    if (ring.ring() != nullptr) {
+      if (!ring.begin_call()) {
         drop_interrupted(lg);
         return;
       }
       if ((lg.state() & state_stopped) == 0) {
         // Grow mode makes room for a large record, up to its maximum.
-        if (size > ring->max_entry() && (when_full(lg) & state_grow) != 0) {
+        if (size > ring.max_entry() && (when_full(lg) & state_grow) != 0) {
           static_cast<void>(grow_ring(ring, size));
         }
-        const pushed result = size <= ring->max_entry() ? push_entry(ring, lg, entry, size)
-                                                        : push_indirect(ring, lg, entry, size);
+        const pushed result = size <= ring.max_entry() ? push_entry(ring, lg, entry, size)
+                                                       : push_indirect(ring, lg, entry, size);
         if (result != pushed::no_writer) {
-          ring->end_call();
+          ring.end_call();
           report_grow_failure();
           return;
         }
       }
-      ring->end_call();
+      ring.end_call();
       report_grow_failure();
     } else if (writer_running() && (lg.state() & state_stopped) == 0) {
       // The ring could not be made (reported); writing synchronously would
@@ -362,8 +355,8 @@ bool prepare_thread() noexcept {
   using namespace detail;
   // The buffers for arguments formatted on the caller (user types).
   prepare_caller_texts();
-  if (tls_ring == nullptr && !tls_registering) static_cast<void>(register_thread());
-  return tls_ring != nullptr && writer_running();
+  if (tls_producer.ring() == nullptr && !tls_registering) static_cast<void>(register_thread());
+  return tls_producer.ring() != nullptr && writer_running();
 }
 
 }  // namespace jot

@@ -58,7 +58,7 @@ set(required
   "jot::configure_levels("
   "jot::prepare_thread()"
   "jot::rotating_binary_file_sink("
-  "jot::detail::tls_ring"
+  "jot::detail::tls_producer"
   "jot::detail::tls_scope"
   "jot::detail::g_tick_source"
   "jot::detail::submit_encoded("

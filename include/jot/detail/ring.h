@@ -9,15 +9,21 @@
 //   records at one address and never copies them.
 // - Positions are byte counts that only grow; offset = position & mask.
 //
-// Memory layout. The producer's line holds what the producer writes on
-// every record (write_pos_, in_flight_) and its cached copy of the reader's
-// position, so the common push touches one line the reader reads only when
-// it polls. The reader publishes read_pos_ rarely (once per batch, or each
-// quarter of the ring), so the producer's cached copy stays valid for long
-// and the two cores do not trade cache lines on every record. read_pos_
-// has a line of its own (with the words of a caller waiting for room), and
-// the reader's private words another: a producer polling for room never
-// takes the line the reader writes on every record.
+// Memory layout. The producer's private words (where it writes next, its
+// cached copy of the reader's position, the buffer and its mask, whether a
+// call is under way) live apart from the ring, in a ring_producer that the
+// producing thread keeps: a thread-local in the front end, one cache line.
+// So a call's only dependent load is that line; the ring's own producer
+// line (write_pos_, in_flight_) is only stored to by a call, and the record
+// goes straight to the buffer. A first call after a pause, with the
+// caller's caches cold, waits for one miss before it can write, not for
+// the thread-local and then the ring. The reader publishes read_pos_
+// rarely (once per batch, or each quarter of the ring), so the producer's
+// cached copy stays valid for long and the two cores do not trade cache
+// lines on every record. read_pos_ has a line of its own (with the words
+// of a caller waiting for room), and the reader's private words another: a
+// producer looking for room never takes the line the reader writes on
+// every record.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +38,19 @@
 namespace jot::detail {
 
 inline constexpr std::size_t cache_line = 64;
+
+class ring_producer;
+
+// Asks for the line at p in a state the caller may write at once (x86-64's
+// PREFETCHW, which CPUs without it run as a no-op). A hint: no fault, no
+// effect on what the program computes.
+inline void prefetch_for_write(const void* p) noexcept {
+#if defined(__x86_64__)
+  asm volatile("prefetchw %0" : : "m"(*static_cast<const char*>(p)));
+#else
+  __builtin_prefetch(p, 1, 3);
+#endif
+}
 
 class JOT_API byte_ring {
  public:
@@ -49,69 +68,12 @@ class JOT_API byte_ring {
   // The largest entry the ring takes; larger records travel on the heap.
   std::size_t max_entry() const noexcept { return capacity_ / 2; }
 
-  // ---- producer -----------------------------------------------------------
+  // ---- producer: see ring_producer ----------------------------------------
 
-  // Room for an entry of n bytes (n a multiple of 8, n <= max_entry()), or
-  // nullptr if the ring is full now. Nothing is visible to the reader until
-  // commit().
-  std::byte* try_reserve(std::size_t n) noexcept {
-    std::uint64_t pos = write_local_;
-    std::size_t off = pos & mask_;
-    const std::size_t contiguous = capacity_ - off;
-    const std::uint64_t need = bytes_needed(n, contiguous);
-    if (pos + need - read_cache_ > capacity_) {
-      read_cache_ = read_pos_.load(order_acquire);
-      if (pos + need - read_cache_ > capacity_) return nullptr;
-    }
-    if (n > contiguous) {
-      // The marker stays invisible until commit() publishes past it.
-      auto* marker = reinterpret_cast<record_header*>(buf_ + off);
-      marker->size = static_cast<std::uint32_t>(contiguous);
-      marker->kind = record_kind::wrap;
-      write_local_ = pos + contiguous;
-      off = 0;
-    }
-    return buf_ + off;
-  }
-
-  // The producer's call state, in one word the writer reads when it polls:
-  //   0  no call under way;
-  //   1  a call is under way (begin_call() ... end_call()): shutdown()
-  //      marks the loggers synchronous, runs a process-wide barrier, and
-  //      its last drain waits until no ring shows a call, so a call that
-  //      read the old state cannot commit after the last drain;
-  //   2  a record's time is read but the record may not be visible yet
-  //      (commit() ... end_call()): the writer emits nothing later than the
-  //      moment it last saw the ring in another state (queue_set::horizon),
-  //      so no record is overtaken. Only this short state holds the writer
-  //      back; a thread logging without pause is mostly in state 1.
-  // Only compiler barriers follow the stores: the writer's side pays for
-  // the ordering (membarrier, or its ordering margin).
-  //
-  // The state is also the thread's "in a call" mark: begin_call() returns
-  // false, changing nothing, when a call is already under way on this ring.
-  // Only the owner writes the state, so that can only be a signal handler
-  // that interrupted a call of its own thread; it must not touch the ring
-  // (the interrupted call may hold a reservation), and the caller counts
-  // its record as dropped instead. A signal between the load and the store
-  // runs a whole call of its own and leaves the state at 0 again.
-  [[nodiscard]] bool begin_call() noexcept {
-    if (in_flight_.load(order_relaxed) != 0) return false;
-    in_flight_.store(1, order_relaxed);
-    signal_fence();
-    return true;
-  }
-  void end_call() noexcept { in_flight_.store(0, order_release); }
-
-  // Stamps the entry at `entry` (returned by try_reserve) with the time and
-  // publishes it. Called between begin_call() and end_call().
-  void commit(std::byte* entry, std::size_t n) noexcept {
-    in_flight_.store(2, order_relaxed);
-    signal_fence();
-    reinterpret_cast<record_header*>(entry)->ticks = ticks();
-    write_local_ += n;
-    write_pos_.store(write_local_, order_release);
-  }
+  // Sleeps until the reader wakes a caller that announced a wait
+  // (ring_producer::prepare_wait()), a signal arrives or about
+  // `timeout_us` pass.
+  void wait(long timeout_us) noexcept;
 
   // Bytes an entry of n bytes takes at a write offset with `contiguous`
   // bytes before the buffer's end: the entry, plus the skipped tail (a wrap
@@ -119,34 +81,6 @@ class JOT_API byte_ring {
   static std::uint64_t bytes_needed(std::size_t n, std::size_t contiguous) noexcept {
     return n <= contiguous ? n : contiguous + n;
   }
-
-  // ---- a caller waiting for room (backpressure::block) ---------------------
-  //
-  // A caller whose entry does not fit says how far the reader must get for
-  // it to fit (prepare_wait()) and sleeps on a futex (wait()); the reader,
-  // after each entry, looks whether a waiter's entry fits now
-  // (waiter_fits(): a load from a line only a blocking caller writes, so
-  // it hits the reader's cache and costs nothing while nobody waits), and
-  // then gives the space back and wakes it (publish()): the caller goes
-  // on as soon as there is room for its record, with no spinning, yielding
-  // or fixed naps.
-  //
-  // No wake-up is lost: the caller stores waiting_ and then loads
-  // read_pos_, the reader stores read_pos_ and then loads waiting_, with a
-  // full fence between on both sides, so at least one sees the other's
-  // store. A stale wake_at_ can only wake a caller early, which then looks
-  // again. The wait has a timeout as a safety net and ends at a signal
-  // (never restarted), so a signal handler's call on the same thread never
-  // waits behind it.
-
-  // Producer, outside a call: announces a wait for room for an entry of n
-  // bytes and `extra` bytes more (so that one wake-up serves the next calls
-  // too; capped at an empty ring). False, announcing nothing, if the entry
-  // fits already.
-  [[nodiscard]] bool prepare_wait(std::size_t n, std::size_t extra) noexcept;
-  // Producer, after prepare_wait() returned true: sleeps until the reader
-  // wakes it, a signal arrives or about `timeout_us` pass.
-  void wait(long timeout_us) noexcept;
 
   // ---- consumer -----------------------------------------------------------
 
@@ -191,11 +125,11 @@ class JOT_API byte_ring {
   byte_ring* next() const noexcept { return next_.load(order_acquire); }
 
  private:
-  // Producer line.
+  friend class ring_producer;
+
+  // Producer line: the producer stores here, the reader loads.
   alignas(cache_line) atomic_word<std::uint64_t> write_pos_{0};
-  atomic_word<std::uint32_t> in_flight_{0};
-  std::uint64_t write_local_ = 0;
-  std::uint64_t read_cache_ = 0;
+  atomic_word<std::uint32_t> in_flight_{0};  // see ring_producer::begin_call()
 
   // Give-back line: the reader's published position, and the waiting
   // caller's words, written by the producer only when it blocks: waiting_
@@ -215,5 +149,142 @@ class JOT_API byte_ring {
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
 };
+
+// The producing thread's side of a ring: the words only it uses, kept in
+// one cache line of its own (the front end's thread-local tls_producer; the
+// crash handler's state for its ring). One producer writes a ring at a
+// time; attach() takes the ring's position as the last producer left it.
+class JOT_API ring_producer {
+ public:
+  constexpr ring_producer() noexcept = default;
+  explicit ring_producer(byte_ring* r) noexcept { attach(r); }
+
+  // Produces into r from now on, from where r's producer left it (r must
+  // show no call); nullptr: into none. Not within a call.
+  void attach(byte_ring* r) noexcept;
+  // Within a call (backpressure::grow): r, new and empty, follows the
+  // ring written so far. The call is shown in r before the link and ends
+  // in the old ring after it, so some ring always shows it (and the reader
+  // frees the old ring only once it shows no call): that store is the last
+  // touch of the old ring.
+  void move_to(byte_ring* r) noexcept;
+
+  byte_ring* ring() const noexcept { return ring_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+  // The largest entry the ring takes; larger records travel on the heap.
+  std::size_t max_entry() const noexcept { return capacity_ / 2; }
+
+  // The call state, in the ring's in_flight_, which the writer reads when
+  // it polls:
+  //   0  no call under way;
+  //   1  a call is under way (begin_call() ... end_call()): shutdown()
+  //      marks the loggers synchronous, runs a process-wide barrier, and
+  //      its last drain waits until no ring shows a call, so a call that
+  //      read the old state cannot commit after the last drain;
+  //   2  a record's time is read but the record may not be visible yet
+  //      (commit() ... end_call()): the writer emits nothing later than the
+  //      moment it last saw the ring in another state (queue_set::horizon),
+  //      so no record is overtaken. Only this short state holds the writer
+  //      back; a thread logging without pause is mostly in state 1.
+  // Only compiler barriers follow the stores: the writer's side pays for
+  // the ordering (membarrier, or its ordering margin).
+  //
+  // in_call_ is the thread's own "in a call" mark (the ring's word is
+  // only stored to, so a call loads nothing from the ring's lines):
+  // begin_call() returns false, changing nothing, when a call is already
+  // under way. Only the owner writes it, so that can only be a signal
+  // handler that interrupted a call of its own thread; it must not touch
+  // the ring (the interrupted call may hold a reservation), and the caller
+  // counts its record as dropped instead. A signal between the load and
+  // the store runs a whole call of its own and leaves the mark at 0 again.
+  [[nodiscard]] bool begin_call() noexcept {
+    if (in_call_.load(order_relaxed) != 0) return false;
+    in_call_.store(1, order_relaxed);
+    signal_fence();
+    ring_->in_flight_.store(1, order_relaxed);
+    signal_fence();
+    return true;
+  }
+  void end_call() noexcept {
+    ring_->in_flight_.store(0, order_release);
+    signal_fence();
+    in_call_.store(0, order_relaxed);
+  }
+  bool in_call() const noexcept { return in_call_.load(order_relaxed) != 0; }
+
+  // Room for an entry of n bytes (n a multiple of 8, n <= max_entry()), or
+  // nullptr if the ring is full now. Nothing is visible to the reader until
+  // commit().
+  std::byte* try_reserve(std::size_t n) noexcept {
+    std::uint64_t pos = write_pos_;
+    std::size_t off = pos & mask_;
+    const std::size_t contiguous = capacity_ - off;
+    const std::uint64_t need = byte_ring::bytes_needed(n, contiguous);
+    if (pos + need - read_cache_ > capacity_) {
+      read_cache_ = ring_->read_pos_.load(order_acquire);
+      if (pos + need - read_cache_ > capacity_) return nullptr;
+    }
+    if (n > contiguous) {
+      // The marker stays invisible until commit() publishes past it.
+      auto* marker = reinterpret_cast<record_header*>(buf_ + off);
+      marker->size = static_cast<std::uint32_t>(contiguous);
+      marker->kind = record_kind::wrap;
+      write_pos_ = pos + contiguous;
+      off = 0;
+    }
+    return buf_ + off;
+  }
+
+  // Stamps the entry at `entry` (returned by try_reserve) with the time and
+  // publishes it. Called between begin_call() and end_call(). Then asks
+  // for the next record's line, so that a later call, after a pause too,
+  // finds its destination in this core's cache, ready to write.
+  void commit(std::byte* entry, std::size_t n) noexcept {
+    ring_->in_flight_.store(2, order_relaxed);
+    signal_fence();
+    reinterpret_cast<record_header*>(entry)->ticks = ticks();
+    write_pos_ += n;
+    ring_->write_pos_.store(write_pos_, order_release);
+    prefetch_for_write(buf_ + ((write_pos_ + cache_line) & mask_));
+  }
+
+  // ---- a caller waiting for room (backpressure::block) ---------------------
+  //
+  // A caller whose entry does not fit says how far the reader must get for
+  // it to fit (prepare_wait()) and sleeps on a futex (wait()); the reader,
+  // after each entry, looks whether a waiter's entry fits now
+  // (byte_ring::waiter_fits(): a load from a line only a blocking caller
+  // writes, so it hits the reader's cache and costs nothing while nobody
+  // waits), and then gives the space back and wakes it
+  // (byte_ring::publish()): the caller goes on as soon as there is room
+  // for its record, with no spinning, yielding or fixed naps.
+  //
+  // No wake-up is lost: the caller stores waiting_ and then loads
+  // read_pos_, the reader stores read_pos_ and then loads waiting_, with a
+  // full fence between on both sides, so at least one sees the other's
+  // store. A stale wake_at_ can only wake a caller early, which then looks
+  // again. The wait has a timeout as a safety net and ends at a signal
+  // (never restarted), so a signal handler's call on the same thread never
+  // waits behind it.
+
+  // Outside a call: announces a wait for room for an entry of n bytes and
+  // `extra` bytes more (so that one wake-up serves the next calls too;
+  // capped at an empty ring). False, announcing nothing, if the entry fits
+  // already.
+  [[nodiscard]] bool prepare_wait(std::size_t n, std::size_t extra) noexcept;
+  // After prepare_wait() returned true: sleeps until the reader wakes it, a
+  // signal arrives or about `timeout_us` pass.
+  void wait(long timeout_us) noexcept { ring_->wait(timeout_us); }
+
+ private:
+  alignas(cache_line) byte_ring* ring_ = nullptr;  // the whole object in one line
+  std::byte* buf_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::size_t mask_ = 0;
+  std::uint64_t write_pos_ = 0;   // the next entry's position, not yet published
+  std::uint64_t read_cache_ = 0;  // the reader's position as last seen
+  atomic_word<std::uint32_t> in_call_{0};
+};
+static_assert(sizeof(ring_producer) == cache_line);
 
 }  // namespace jot::detail
