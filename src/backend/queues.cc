@@ -76,7 +76,7 @@ const record_header* thread_queue::peek() noexcept {
     byte_ring* next = ring->next();
     if (next == nullptr) return nullptr;
     // Linked after the producer's last record here, and its call ends here
-    // after the link (see grow_ring() in src/frontend/submit.cc): once no
+    // after the link (see ring_producer::move_to()): once no
     // call shows, a ring still empty is finished.
     if (ring->in_call()) return nullptr;
     if (!ring->empty()) continue;

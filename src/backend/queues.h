@@ -23,8 +23,9 @@ struct thread_queue {
   thread_queue(const thread_queue&) = delete;
   thread_queue& operator=(const thread_queue&) = delete;
 
-  // The oldest ring the consumer has not finished: the producer's ring
-  // (tls_producer), or, after growth, the first of a chain that ends with it.
+  // The oldest ring the consumer has not finished: the one its thread writes
+  // (through tls_producer), or, after growth, the first of a chain that ends
+  // with it.
   // Owned; the consumer frees each ring of the chain once it is read.
   byte_ring* ring;
 
@@ -122,7 +123,7 @@ class queue_set {
   // The latest time up to which every record is visible: no record with a
   // smaller time can still appear in any ring. `now` is ticks_ordered()
   // read before the call; `margin` covers a store still in the producer's
-  // store buffer (see byte_ring::commit()).
+  // store buffer (see ring_producer::commit()).
   std::uint64_t horizon(std::uint64_t now, std::uint64_t margin) noexcept;
 
   // Hands every visible record with time <= limit to `emit`, oldest first

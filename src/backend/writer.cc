@@ -35,7 +35,7 @@ enum class life { never_started, running, stopped };
 // and read-position publishing are looked at regularly under load.
 constexpr std::size_t batch_records = 4096;
 // How far behind "now" the merge stays: longer than a store can sit in a
-// producer's store buffer (see byte_ring::commit()).
+// producer's store buffer (see ring_producer::commit()).
 constexpr std::uint64_t ordering_margin_ns = 5'000;
 
 struct writer_state {
@@ -593,7 +593,7 @@ void shutdown() noexcept {
     // role until the writer has drained and stopped.
     detail::set_all_loggers_stopped(true);
     // Every call that read the old state has its ring's in-flight flag
-    // visible by now (see byte_ring::begin_call()), so the writer's last
+    // visible by now (see ring_producer::begin_call()), so the writer's last
     // drain waits for it.
     detail::process_wide_barrier();
     {

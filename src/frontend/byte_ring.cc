@@ -39,8 +39,13 @@ bool byte_ring::empty() noexcept {
   return read_local_ == write_pos_.load(std::memory_order_acquire);
 }
 
+// A signal handler's call may run between any two of these stores, and
+// takes a null ring_ for "no ring": so ring_ is stored last when attaching
+// and first when detaching, with only compiler barriers needed (the same
+// thread).
 void ring_producer::attach(byte_ring* r) noexcept {
-  ring_ = r;
+  ring_ = nullptr;
+  signal_fence();
   in_call_.store(0, order_relaxed);
   if (r == nullptr) {
     buf_ = nullptr;
@@ -54,6 +59,8 @@ void ring_producer::attach(byte_ring* r) noexcept {
   // Outside a call everything written is published.
   write_pos_ = r->write_pos_.load(order_relaxed);
   read_cache_ = r->read_pos_.load(order_acquire);
+  signal_fence();
+  ring_ = r;
 }
 
 void ring_producer::move_to(byte_ring* r) noexcept {

@@ -393,8 +393,8 @@ void crash_handler_after_fork() noexcept {
     q->thread_name = "jot-crash";
     q->clear_seen = ticks();
     q->registered_ticks = q->clear_seen;
-    st->queue = q;
     st->producer.attach(q->ring);
+    st->queue = q;
     register_queue(q);
   } catch (...) {
     st->queue = nullptr;  // the child's crashes write no record

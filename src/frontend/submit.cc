@@ -211,13 +211,16 @@ pushed push_entry(ring_producer& ring, const logger& lg, const std::byte* entry,
     }
     if (i == 0) wake_writer_for_room();
     ring.end_call();
+    // Kept and put back: this may be a signal handler's call that
+    // interrupted a waiting call of the same thread.
+    const bool was_waiting = tls_waiting;
     tls_waiting = true;
     if (i < spin_rounds) {
       cpu_relax();
     } else if (ring.prepare_wait(size, wake_spare(ring))) {
       ring.wait(wait_timeout_us);  // a signal cuts it short: then look again
     }
-    tls_waiting = false;
+    tls_waiting = was_waiting;
     // A signal handler's call meanwhile ran to its end: the state is free.
     static_cast<void>(ring.begin_call());
     if ((lg.state() & state_stopped) != 0) return pushed::no_writer;

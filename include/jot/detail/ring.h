@@ -160,7 +160,8 @@ class JOT_API ring_producer {
   explicit ring_producer(byte_ring* r) noexcept { attach(r); }
 
   // Produces into r from now on, from where r's producer left it (r must
-  // show no call); nullptr: into none. Not within a call.
+  // show no call); nullptr: into none. Not within a call. A signal
+  // handler's call meanwhile sees no ring until r is ready.
   void attach(byte_ring* r) noexcept;
   // Within a call (backpressure::grow): r, new and empty, follows the
   // ring written so far. The call is shown in r before the link and ends
@@ -237,15 +238,16 @@ class JOT_API ring_producer {
 
   // Stamps the entry at `entry` (returned by try_reserve) with the time and
   // publishes it. Called between begin_call() and end_call(). Then asks
-  // for the next record's line, so that a later call, after a pause too,
-  // finds its destination in this core's cache, ready to write.
+  // for the first line the next record needs that this one did not touch,
+  // so that a later call, after a pause too, finds its destination in
+  // this core's cache, ready to write.
   void commit(std::byte* entry, std::size_t n) noexcept {
     ring_->in_flight_.store(2, order_relaxed);
     signal_fence();
     reinterpret_cast<record_header*>(entry)->ticks = ticks();
     write_pos_ += n;
     ring_->write_pos_.store(write_pos_, order_release);
-    prefetch_for_write(buf_ + ((write_pos_ + cache_line) & mask_));
+    prefetch_for_write(buf_ + ((write_pos_ + cache_line - 1) & mask_));
   }
 
   // ---- a caller waiting for room (backpressure::block) ---------------------
