@@ -13,9 +13,9 @@
 namespace {
 
 using jot::detail::byte_ring;
-using jot::detail::ring_producer;
 using jot::detail::record_header;
 using jot::detail::record_kind;
+using jot::detail::ring_producer;
 
 std::size_t entry_size(std::uint64_t seq) { return 32 + 8 * (seq % 23); }
 
