@@ -53,12 +53,7 @@ void ring_producer::attach(byte_ring* r) noexcept {
     write_pos_ = read_cache_ = 0;
     return;
   }
-  buf_ = r->buf_;
-  capacity_ = r->capacity_;
-  mask_ = r->mask_;
-  // Outside a call everything written is published.
-  write_pos_ = r->write_pos_.load(order_relaxed);
-  read_cache_ = r->read_pos_.load(order_acquire);
+  take_words(*r);
   signal_fence();
   ring_ = r;
 }
@@ -66,14 +61,18 @@ void ring_producer::attach(byte_ring* r) noexcept {
 void ring_producer::move_to(byte_ring* r) noexcept {
   r->in_flight_.store(1, order_relaxed);
   byte_ring* old = ring_;
+  take_words(*r);
   ring_ = r;
-  buf_ = r->buf_;
-  capacity_ = r->capacity_;
-  mask_ = r->mask_;
-  write_pos_ = r->write_pos_.load(order_relaxed);
-  read_cache_ = r->read_pos_.load(order_acquire);
   old->link(r);
   old->in_flight_.store(0, order_release);
+}
+
+void ring_producer::take_words(const byte_ring& r) noexcept {
+  buf_ = r.buf_;
+  capacity_ = r.capacity_;
+  mask_ = r.mask_;
+  write_pos_ = r.write_pos_.load(order_relaxed);
+  read_cache_ = r.read_pos_.load(order_acquire);
 }
 
 bool ring_producer::prepare_wait(std::size_t n, std::size_t extra) noexcept {

@@ -77,8 +77,10 @@ std::mutex& registration_mutex() noexcept {
   return mu.get();
 }
 
-byte_ring* register_thread() noexcept {
-  if (!ensure_started()) return nullptr;
+// Makes this thread's ring and attaches tls_producer to it; on failure
+// (reported) it stays detached.
+void register_thread() noexcept {
+  if (!ensure_started()) return;
   // Marked before the lock: a signal handler's call from here on must not
   // come back for it.
   struct registering {
@@ -101,12 +103,10 @@ byte_ring* register_thread() noexcept {
     tls_producer.attach(q->ring);
     tls_queue = q.get();
     register_queue(q.release());
-    return tls_producer.ring();
   } catch (const std::exception& e) {
     // Reported without the lock: the error handler may fork().
     registering_lock.unlock();
     report_error(fmt::format("cannot create this thread's ring: {}", e.what()));
-    return nullptr;
   }
 }
 
@@ -315,9 +315,7 @@ void submit_encoded(const logger& lg, std::byte* entry, std::size_t size) noexce
       drop_interrupted(lg);
       return;
     }
-    if (ring.ring() == nullptr && (lg.state() & state_stopped) == 0) {
-      static_cast<void>(register_thread());
-    }
+    if (ring.ring() == nullptr && (lg.state() & state_stopped) == 0) register_thread();
     if (ring.ring() != nullptr) {
       if (!ring.begin_call()) {
         drop_interrupted(lg);
@@ -358,7 +356,7 @@ bool prepare_thread() noexcept {
   using namespace detail;
   // The buffers for arguments formatted on the caller (user types).
   prepare_caller_texts();
-  if (tls_producer.ring() == nullptr && !tls_registering) static_cast<void>(register_thread());
+  if (tls_producer.ring() == nullptr && !tls_registering) register_thread();
   return tls_producer.ring() != nullptr && writer_running();
 }
 

@@ -279,6 +279,10 @@ class JOT_API ring_producer {
   void wait(long timeout_us) noexcept { ring_->wait(timeout_us); }
 
  private:
+  // Takes r's buffer, size and positions (not ring_): outside a call, or
+  // (move_to) into a new ring, everything written to r is published.
+  void take_words(const byte_ring& r) noexcept;
+
   alignas(cache_line) byte_ring* ring_ = nullptr;  // the whole object in one line
   std::byte* buf_ = nullptr;
   std::size_t capacity_ = 0;
