@@ -207,15 +207,41 @@ std::string read_env_locked(registry& r) {
   return {};
 }
 
-}  // namespace
+// What a make_logger() call for an existing logger asks that the logger
+// does not have ("" if nothing): other sinks (null ones aside, as made) or
+// another level than it was made with.
+std::string differences(const logger& existing, level made_with,
+                        const std::vector<std::shared_ptr<sink>>& sinks, level lvl) {
+  std::vector<const sink*> asked;
+  for (const auto& s : sinks) {
+    if (s != nullptr) asked.push_back(s.get());
+  }
+  std::vector<const sink*> has;
+  for (const auto& s : existing.sinks()) has.push_back(s.get());
+  std::string out;
+  if (asked != has) {
+    out = fmt::format("{} other sink(s) than the {} asked for", has.size(), asked.size());
+  }
+  if (made_with != lvl) {
+    if (!out.empty()) out += " and ";
+    out += fmt::format("level {} instead of {}", to_string(made_with), to_string(lvl));
+  }
+  return out;
+}
 
-logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl) {
+// make_logger(), which reports a call that asks for something else than an
+// existing logger has when `report_differences` is set.
+logger& make_or_find(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl,
+                     bool report_differences) {
   registry& r = reg();
   std::unique_lock<std::mutex> lk(r.mu);
   const std::string env_error = read_env_locked(r);
   logger* made = nullptr;
-  for (auto& l : r.loggers) {
-    if (l->name() == name) made = l.get();
+  std::string differs;
+  for (std::size_t i = 0; i < r.loggers.size(); ++i) {
+    if (r.loggers[i]->name() != name) continue;
+    made = r.loggers[i].get();
+    differs = differences(*made, r.made_with[i], sinks, lvl);
   }
   if (made == nullptr) {
     const level shown = r.levels.level_for(name).value_or(lvl);
@@ -232,7 +258,20 @@ logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, 
   }
   lk.unlock();
   if (!env_error.empty()) report_error(env_error);
+  if (report_differences && !differs.empty()) {
+    report_error(fmt::format(
+        "make_logger(\"{}\"): a logger of that name exists already, with {}; this call's "
+        "sinks and level are ignored and the existing logger is returned (use find_logger() to "
+        "look a logger up, or another name for other sinks)",
+        made->name(), differs));
+  }
   return *made;
+}
+
+}  // namespace
+
+logger& make_logger(std::string name, std::vector<std::shared_ptr<sink>> sinks, level lvl) {
+  return make_or_find(std::move(name), std::move(sinks), lvl, true);
 }
 
 level_config_result configure_levels(std::string_view spec) {
@@ -277,7 +316,8 @@ constinit std::atomic<logger*> g_default_logger{nullptr};
 
 logger& default_logger() {
   if (logger* l = g_default_logger.load(std::memory_order_acquire)) return *l;
-  logger& l = make_logger("default", {console_sink()});
+  // A "default" logger the application made first is the default logger.
+  logger& l = make_or_find("default", {console_sink()}, level::info, false);
   g_default_logger.store(&l, std::memory_order_release);
   return l;
 }

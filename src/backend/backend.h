@@ -91,9 +91,20 @@ bool write_sync(const logger& lg, std::byte* entry, std::size_t size) noexcept;
 void request_emergency_flush(std::uint64_t target, bool sync) noexcept;
 // True once an emergency flush up to `target` is complete.
 bool emergency_flush_done(std::uint64_t target) noexcept;
-// True from the first emergency request on: sink and formatter locks are
-// tried for a bounded time only (see sink_lock in sinks/sink_control.h).
+// True while an emergency flush is asked and not yet complete.
+bool emergency_requested() noexcept;
+// True from an emergency request until end_emergency(): sink and formatter
+// locks are tried for a bounded time only (see sink_lock in
+// sinks/sink_control.h).
 bool emergency() noexcept;
+// The crash handler's drain is over and the process lives on (a handler
+// chained after jot's recovered): locks are plain locks again, and no sink
+// or formatter stays abandoned. Async-signal-safe (atomics only).
+void end_emergency() noexcept;
+// True while the writer thread runs its loop, so that an emergency request
+// is answered; false before it starts and once it has left the loop to
+// stop (it may still hold the consumer role a little longer).
+bool writer_serving() noexcept;
 // The consumer role's holder (this thread): writes what the rings hold and
 // flushes every sink, here. Not async-signal-safe: the crash handler runs it
 // only on a thread that already holds the role or took it from nobody, under

@@ -25,6 +25,7 @@
 #include "platform/immortal.h"
 #include "platform/thread.h"
 #include "sinks/reopen.h"
+#include "sinks/sink_control.h"
 
 namespace jot::detail {
 namespace {
@@ -114,6 +115,10 @@ std::atomic<std::uint64_t> g_emergency_target{0};
 std::atomic<std::uint64_t> g_emergency_done{0};
 std::atomic<bool> g_emergency_sync{false};
 std::atomic<bool> g_emergency{false};
+// True while the writer runs its loop and so answers emergency requests;
+// false once it has left it (shutdown), though the thread may not have
+// ended yet.
+std::atomic<bool> g_writer_serving{false};
 
 // After an emergency flush: every sink synced, if the crash handler asked.
 void finish_emergency(dispatcher& d, std::uint64_t target) noexcept {
@@ -161,6 +166,7 @@ void run_writer() {
   std::int64_t last_oom_report_ns = 0;
   std::uint64_t oom_failures = 0;
   char oom_what[128] = {};
+  g_writer_serving.store(true, std::memory_order_release);
   for (;;) {
     try {
       if (oom_failures != 0) {
@@ -295,6 +301,9 @@ void run_writer() {
     }
   }
 
+  // From here a crash handler's request would wait in vain: it takes the
+  // consumer role once this thread lets it go.
+  g_writer_serving.store(false, std::memory_order_release);
   std::size_t holding = 0;
   {
     const std::lock_guard<std::mutex> working(fork_mutex());
@@ -416,7 +425,10 @@ void start_locked(const options& opts) {
   build_submit_statics();
   build_delivery_statics();
   build_context_statics();
-  w.thread = std::thread(run_writer);
+  {
+    const own_thread_signals no_async_signals;  // the writer inherits them blocked
+    w.thread = std::thread(run_writer);
+  }
   w.state.store(life::running, std::memory_order_release);
   read_level_environment();
   set_all_loggers_stopped(false);
@@ -457,11 +469,24 @@ void request_emergency_flush(std::uint64_t target, bool sync) noexcept {
   }
 }
 
+bool emergency_requested() noexcept {
+  return g_emergency_target.load(std::memory_order_acquire) >
+         g_emergency_done.load(std::memory_order_acquire);
+}
+
 bool emergency_flush_done(std::uint64_t target) noexcept {
   return g_emergency_done.load(std::memory_order_acquire) >= target;
 }
 
 bool emergency() noexcept { return g_emergency.load(std::memory_order_relaxed); }
+
+void end_emergency() noexcept {
+  g_emergency_sync.store(false, std::memory_order_relaxed);
+  g_emergency.store(false, std::memory_order_relaxed);
+  forget_abandoned_sinks();
+}
+
+bool writer_serving() noexcept { return g_writer_serving.load(std::memory_order_acquire); }
 
 void emergency_drain_here(bool sync) noexcept {
   g_emergency.store(true, std::memory_order_relaxed);

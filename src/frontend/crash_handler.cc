@@ -1,13 +1,15 @@
 // The crash handler: a fatal signal, std::terminate or std::quick_exit
 // writes a last record, has every ring written and every sink flushed
-// within a time limit, and hands the signal on. docs/internals.md ("Crash
-// handler") lists what runs inside the signal handler and why each call is
-// acceptable there.
+// within a time limit, and hands the signal on. A signal the application
+// handles is the application's, not a crash. docs/internals.md ("Crash
+// handler") follows this file: the paths through on_fatal_signal(), what
+// runs inside the signal handler and why each call is acceptable there.
 #include "jot/crash.h"
 
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -22,6 +24,8 @@
 #include <new>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "backend/backend.h"
 #include "backend/lifecycle.h"
@@ -42,7 +46,13 @@ constexpr std::size_t crash_ring_bytes = std::size_t{256} << 10;
 constexpr std::size_t stack_text_bytes = std::size_t{16} << 10;
 constexpr int max_frames = 64;
 constexpr int max_signal = 65;
-constexpr std::size_t signal_stack_bytes = std::size_t{64} << 10;
+// The alternate signal stack runs the unwinder, and in a drain on the
+// crashing thread the formatters and sinks: 256 KiB, below it a page that
+// faults, so an overflow there ends the process instead of writing over
+// whatever lies below.
+constexpr std::size_t signal_stack_bytes = std::size_t{256} << 10;
+// The stack capture gets at most this share of drain_timeout (and 1 s).
+constexpr std::int64_t capture_share = 4;
 
 // Made once by install_crash_handler() and never freed: everything the
 // signal handler touches exists before any signal can arrive.
@@ -50,6 +60,7 @@ struct crash_state {
   crash_options opts;
   struct sigaction previous[max_signal] = {};
   bool handled[max_signal] = {};
+  struct sigaction ours {};
   // The crash records' own ring, registered with the writer like a
   // thread's: the crashing thread's ring may be in the middle of a call.
   thread_queue* queue = nullptr;
@@ -58,6 +69,8 @@ struct crash_state {
   bool every_sink = false;
   std::terminate_handler previous_terminate = nullptr;
   char stack_text[stack_text_bytes] = {};
+  std::string_view stack;      // the captured stack, in stack_text
+  std::uint64_t fatal_at = 0;  // the fatal record's time
 };
 
 crash_state* g_state = nullptr;
@@ -69,16 +82,24 @@ std::atomic<long> g_owner{0};
 // sanitizer's, whose report then aborts): the process is ending with what
 // is already written, so a further fatal signal only hands itself on.
 std::atomic<bool> g_terminating{false};
-// Where a nested fatal signal, or the drain's time limit, ends the drain.
-sigjmp_buf g_jump;
-std::atomic<bool> g_jump_ready{false};
-constinit thread_local int tls_depth = 0;
+// The thread holding the consumer role crashed while another owns the
+// crash: it writes the owner's requests from its handler (parked), until
+// a fault or the time limit ends that too (failed).
+std::atomic<bool> g_consumer_parked{false};
+std::atomic<bool> g_consumer_failed{false};
+
+// This thread is handling a crash (as its owner, or parked).
+constinit thread_local bool tls_handling = false;
 
 // Alternate signal stacks, made when a thread makes its ring.
 std::atomic<bool> g_want_signal_stack{false};
-constinit thread_local void* tls_signal_stack = nullptr;
+constinit thread_local void* tls_signal_stack = nullptr;  // the mapping, guard page first
 
 long this_tid() noexcept { return ::syscall(SYS_gettid); }
+
+std::int64_t ns_of(std::chrono::milliseconds d) noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
 
 struct signal_text {
   int sig;
@@ -107,10 +128,213 @@ signal_text text_of(int sig) noexcept {
   return {sig, "signal", "fatal signal"};
 }
 
+// ---- which signals are crashes ----------------------------------------------
+
+// Raised by the CPU for the instruction that faulted: returning runs it again.
 bool is_fault(int sig, const siginfo_t* info) noexcept {
   return info != nullptr && info->si_code > 0 &&
          (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL);
 }
+
+// The process ends whatever a handler does: a fault, or abort() (which
+// raises SIGABRT again with the default action if a handler returns).
+bool fatal_by_nature(int sig, const siginfo_t* info) noexcept {
+  if (is_fault(sig, info)) return true;
+  return sig == SIGABRT && info != nullptr && info->si_code <= 0 && info->si_pid == ::getpid();
+}
+
+bool has_handler(const struct sigaction& a) noexcept {
+  return (a.sa_flags & SA_SIGINFO) != 0 ? a.sa_sigaction != nullptr
+                                        : a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN;
+}
+
+// Default actions that end the process; install_crash_handler() takes no
+// other signal (a SIGCHLD or SIGWINCH is never a crash).
+bool default_ends_process(int sig) noexcept {
+  switch (sig) {
+    case SIGCHLD:
+    case SIGCONT:
+    case SIGURG:
+    case SIGWINCH:
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+    case SIGKILL:
+    case SIGSTOP:
+      return false;
+    default:
+      return sig > 0 && sig < max_signal;
+  }
+}
+
+// Runs the handler installed before jot's as the kernel would have: with
+// its mask (and the signal itself unless it asked for SA_NODEFER) blocked,
+// and a one-shot handler (SA_RESETHAND) reset to the default afterwards.
+void call_previous(int sig, siginfo_t* info, void* context) noexcept {
+  struct sigaction& prev = g_state->previous[sig];
+  sigset_t mask = prev.sa_mask;
+  if ((prev.sa_flags & SA_NODEFER) == 0) sigaddset(&mask, sig);
+  sigset_t old;
+  pthread_sigmask(SIG_BLOCK, &mask, &old);
+  const struct sigaction called = prev;
+  if ((prev.sa_flags & SA_RESETHAND) != 0) {
+    prev.sa_handler = SIG_DFL;
+    prev.sa_flags &= ~(SA_SIGINFO | SA_RESETHAND);
+  }
+  if ((called.sa_flags & SA_SIGINFO) != 0) {
+    called.sa_sigaction(sig, info, context);
+  } else {
+    called.sa_handler(sig);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+// Hands a crash's signal on as if jot had never handled it: to the
+// handler installed before, or to the default action.
+void hand_on(int sig, siginfo_t* info, void* context) noexcept {
+  const struct sigaction& prev = g_state->previous[sig];
+  if (is_fault(sig, info)) {
+    // Returning runs the faulting instruction again, under the previous
+    // disposition: a core dump shows the real fault.
+    if (has_handler(prev)) g_terminating.store(true, std::memory_order_release);
+    ::sigaction(sig, &prev, nullptr);
+    return;
+  }
+  if (has_handler(prev)) {
+    call_previous(sig, info, context);
+    return;
+  }
+  ::sigaction(sig, &prev, nullptr);
+  sigset_t just_this;
+  sigemptyset(&just_this);
+  sigaddset(&just_this, sig);
+  pthread_sigmask(SIG_UNBLOCK, &just_this, nullptr);
+  ::raise(sig);
+  // Still alive (the default action did not end the process): jot's
+  // handler takes the next one again.
+  ::sigaction(sig, &g_state->ours, nullptr);
+}
+
+// ---- steps with a way out ---------------------------------------------------
+//
+// Each part of the crash's handling that can fault or block (the stack
+// capture, the drain) runs as a guarded step: a fault inside it, or its
+// time limit (a timer signal aimed at this thread), jumps back to the
+// step's start, which returns how the step ended. Every step is a
+// function of its own called from guarded(), so no variable of the caller
+// lives across a jump.
+
+enum step_end : int { step_done = 0, step_faulted = 1, step_timed_out = 2 };
+
+struct step_guard {
+  sigjmp_buf jump;
+  volatile sig_atomic_t armed = 0;
+  volatile sig_atomic_t why = step_done;  // how the step ended, for the jump
+};
+constinit thread_local step_guard* tls_guard = nullptr;
+step_guard g_owner_guard;     // the crash's owner
+step_guard g_consumer_guard;  // a consumer parked in its handler
+
+// The timer and what it replaced, for one handling of a crash.
+struct crash_scope {
+  int timer = -1;
+  bool timed = false;
+  struct sigaction old_alarm {};
+  sigset_t old_mask{};
+  std::uint32_t paused_call = 0;
+};
+crash_scope g_owner_scope;
+crash_scope g_consumer_scope;
+
+// A jump out of the step under way on this thread, if there is one.
+void end_step(int why) noexcept {
+  step_guard* g = tls_guard;
+  if (g != nullptr && g->armed != 0) {
+    g->armed = 0;
+    g->why = why;
+    siglongjmp(g->jump, 1);
+  }
+}
+
+void on_step_timer(int sig, siginfo_t* info, void* context) {
+  const int saved_errno = errno;
+  if (info != nullptr && info->si_code == SI_TIMER) {
+    end_step(step_timed_out);
+  } else {
+    // The application's SIGALRM (alarm(), its own timer) during a drain:
+    // to the application's handler, as before the crash.
+    const crash_scope& s =
+        g_owner.load(std::memory_order_acquire) == this_tid() ? g_owner_scope : g_consumer_scope;
+    if (has_handler(s.old_alarm)) {
+      if ((s.old_alarm.sa_flags & SA_SIGINFO) != 0) {
+        s.old_alarm.sa_sigaction(sig, info, context);
+      } else {
+        s.old_alarm.sa_handler(sig);
+      }
+    }
+  }
+  errno = saved_errno;
+}
+
+// The timer, SIGALRM and this thread's interrupted log call, taken for the
+// handling of a crash; end_scope() puts each back, the one place that does.
+void begin_scope(crash_scope& s, step_guard& g) noexcept {
+  tls_guard = &g;
+  s.paused_call = tls_producer.pause_call();
+  struct sigaction timer_action {};
+  timer_action.sa_sigaction = on_step_timer;
+  sigemptyset(&timer_action.sa_mask);
+  timer_action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  ::sigaction(SIGALRM, &timer_action, &s.old_alarm);
+  sigevent ev{};
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGALRM;
+  ev._sigev_un._tid = static_cast<pid_t>(this_tid());
+  s.timed = ::syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &s.timer) == 0;
+  sigset_t alarm_only;
+  sigemptyset(&alarm_only);
+  sigaddset(&alarm_only, SIGALRM);
+  pthread_sigmask(SIG_UNBLOCK, &alarm_only, &s.old_mask);
+}
+
+void end_scope(crash_scope& s) noexcept {
+  if (s.timed) ::syscall(SYS_timer_delete, s.timer);
+  s.timed = false;
+  pthread_sigmask(SIG_SETMASK, &s.old_mask, nullptr);
+  ::sigaction(SIGALRM, &s.old_alarm, nullptr);
+  tls_producer.resume_call(s.paused_call);
+  tls_guard = nullptr;
+}
+
+void set_timer(const crash_scope& s, std::int64_t left_ns) noexcept {
+  if (!s.timed) return;
+  itimerspec its{};
+  if (left_ns > 0) {
+    its.it_value.tv_sec = left_ns / 1'000'000'000;
+    its.it_value.tv_nsec = left_ns % 1'000'000'000;
+  }
+  ::syscall(SYS_timer_settime, s.timer, 0, &its, nullptr);
+}
+
+// Runs step(arg) until it returns, faults or reaches `until` (monotonic ns).
+[[gnu::noinline]] int guarded(const crash_scope& s, void (*step)(void*), void* arg,
+                              std::int64_t until) noexcept {
+  step_guard& g = *tls_guard;
+  const std::int64_t left = until - monotonic_ns();
+  if (left <= 0) return step_timed_out;
+  if (sigsetjmp(g.jump, 1) != 0) {
+    set_timer(s, 0);
+    return g.why;
+  }
+  set_timer(s, left);
+  g.armed = 1;
+  step(arg);
+  g.armed = 0;
+  set_timer(s, 0);
+  return step_done;
+}
+
+// ---- the steps --------------------------------------------------------------
 
 // Encodes one critical record into the crash ring. Async-signal-safe: the
 // ring is only ever written here, by the one thread that owns the crash.
@@ -147,182 +371,194 @@ void mark_thread(long tid) noexcept {
   q.thread_name.assign(name, ::strnlen(name, 16));
 }
 
-std::string_view stack_text() noexcept {
+void capture_step(void* /*unused*/) noexcept {
   crash_state& st = *g_state;
   fixed_text out(st.stack_text, sizeof st.stack_text);
-  if (!st.opts.stack_trace) return {};
   void* frames[max_frames];
   const int n = capture_stack(frames, max_frames);
   describe_frames(frames, n, out);
-  return out.view();
+  st.stack = out.view();
 }
 
-std::uint64_t write_signal_record(int sig, const siginfo_t* info) noexcept {
+// Captures the stack, or says in its place why there is none.
+void capture_stack_text(const crash_scope& s, std::int64_t deadline) noexcept {
+  crash_state& st = *g_state;
+  st.stack = {};
+  if (!st.opts.stack_trace) return;
+  const std::int64_t limit =
+      std::min<std::int64_t>(ns_of(st.opts.drain_timeout) / capture_share, 1'000'000'000);
+  const int how = guarded(s, capture_step, nullptr, std::min(deadline, monotonic_ns() + limit));
+  if (how == step_done) return;
+  st.stack = how == step_faulted
+                 ? std::string_view("(no stack trace: capturing it faulted; the stack is damaged)")
+                 : std::string_view("(no stack trace: capturing it took too long)");
+}
+
+struct signal_event {
+  int sig;
+  const siginfo_t* info;
+};
+
+void signal_record_step(void* arg) noexcept {
+  const auto& e = *static_cast<const signal_event*>(arg);
+  crash_state& st = *g_state;
   mark_thread(this_tid());
-  const signal_text t = text_of(sig);
-  const std::string_view stack = stack_text();
-  if (is_fault(sig, info)) {
+  const signal_text t = text_of(e.sig);
+  if (is_fault(e.sig, e.info)) {
     JOT_DETAIL_SITE_(site, level::critical,
                      "fatal signal {signal} ({signal_description}) at address {fault_address}",
                      std::string_view{}, std::string_view{}, static_cast<const void*>(nullptr),
                      jot::kv("signal_number", 0), jot::kv("stack_trace", std::string_view{}));
-    return put_record(site, t.name, t.description, static_cast<const void*>(info->si_addr),
-                      jot::kv("signal_number", sig), jot::kv("stack_trace", stack));
+    st.fatal_at = put_record(site, t.name, t.description, static_cast<const void*>(e.info->si_addr),
+                             jot::kv("signal_number", e.sig), jot::kv("stack_trace", st.stack));
+    return;
   }
   JOT_DETAIL_SITE_(site, level::critical, "fatal signal {signal} ({signal_description})",
                    std::string_view{}, std::string_view{}, jot::kv("signal_number", 0),
                    jot::kv("stack_trace", std::string_view{}));
-  return put_record(site, t.name, t.description, jot::kv("signal_number", sig),
-                    jot::kv("stack_trace", stack));
+  st.fatal_at = put_record(site, t.name, t.description, jot::kv("signal_number", e.sig),
+                           jot::kv("stack_trace", st.stack));
 }
 
-void on_drain_timeout(int /*sig*/) {
-  if (g_jump_ready.load(std::memory_order_acquire) &&
-      g_owner.load(std::memory_order_acquire) == this_tid()) {
-    siglongjmp(g_jump, 1);
-  }
-}
-
-// Drains on this thread (it holds the consumer role), ended by a timer
-// signal aimed at this thread when the time limit runs out. The drain runs
-// the normal writing code, which is not async-signal-safe: it is used only
-// where nobody else can write (the writer thread crashed, or no writer
-// runs), and the timer and the nested-signal jump bound what it can cost.
-void drain_here(std::int64_t deadline_ns) noexcept {
-  struct sigaction timeout_action {};
-  timeout_action.sa_handler = on_drain_timeout;
-  sigemptyset(&timeout_action.sa_mask);
-  timeout_action.sa_flags = SA_ONSTACK | SA_NODEFER;
-  struct sigaction old_alarm {};
-  ::sigaction(SIGALRM, &timeout_action, &old_alarm);
-  sigevent ev{};
-  ev.sigev_notify = SIGEV_THREAD_ID;
-  ev.sigev_signo = SIGALRM;
-  ev._sigev_un._tid = static_cast<pid_t>(this_tid());
-  int timer = -1;
-  const bool timed = ::syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &timer) == 0;
-  if (timed) {
-    const std::int64_t left = std::max<std::int64_t>(deadline_ns - monotonic_ns(), 1'000'000);
-    itimerspec its{};
-    its.it_value.tv_sec = left / 1'000'000'000;
-    its.it_value.tv_nsec = left % 1'000'000'000;
-    ::syscall(SYS_timer_settime, timer, 0, &its, nullptr);
-  }
-  sigset_t alarm_only;
-  sigemptyset(&alarm_only);
-  sigaddset(&alarm_only, SIGALRM);
-  pthread_sigmask(SIG_UNBLOCK, &alarm_only, nullptr);
-  emergency_drain_here(g_state->opts.fsync);
-  if (timed) ::syscall(SYS_timer_delete, timer);
-  ::sigaction(SIGALRM, &old_alarm, nullptr);
-}
-
-// Has everything logged up to `target` written and every sink flushed,
-// within the time limit.
-void drain(std::uint64_t target) noexcept {
+void terminate_record_step(void* arg) noexcept {
+  const auto& reason = *static_cast<const std::string*>(arg);
   crash_state& st = *g_state;
-  const std::int64_t deadline =
-      monotonic_ns() +
-      std::chrono::duration_cast<std::chrono::nanoseconds>(st.opts.drain_timeout).count();
-  // A call of this thread that the crash interrupted never ends: it must not
-  // hold the writer's horizon back.
-  if (tls_producer.in_call()) tls_producer.end_call();
-  if (target == 0) target = ticks();
+  mark_thread(this_tid());
+  JOT_DETAIL_SITE_(site, level::critical, "terminate called: {reason}", std::string_view{},
+                   jot::kv("stack_trace", std::string_view{}));
+  st.fatal_at = put_record(site, std::string_view(reason), jot::kv("stack_trace", st.stack));
+}
+
+// Has everything logged up to the fatal record (or now) written and every
+// sink flushed. The normal writing code runs here only where no other
+// thread can be writing: this thread holds the consumer role, or took it
+// from nobody.
+void drain_step(void* /*unused*/) noexcept {
+  crash_state& st = *g_state;
+  const bool fsync = st.opts.fsync;
+  const std::uint64_t target = st.fatal_at != 0 ? st.fatal_at : ticks();
   if (holds_consumer_role()) {
     // The writer thread itself (inside a sink, say), or a thread writing
     // synchronously: nobody else will write.
-    drain_here(deadline);
+    emergency_drain_here(fsync);
     return;
   }
   for (;;) {
-    if (writer_running()) {
-      request_emergency_flush(target, st.opts.fsync);
-      while (!emergency_flush_done(target) && monotonic_ns() < deadline) nap(200);
-      return;
+    // The writer answers while it runs its loop, and so does a writer
+    // parked in a crash of its own; a writer that leaves its loop
+    // (shutdown) lets the consumer role go soon after.
+    if (writer_serving() || g_consumer_parked.load(std::memory_order_acquire)) {
+      request_emergency_flush(target, fsync);
+      while (!emergency_flush_done(target) && !g_consumer_failed.load(std::memory_order_acquire) &&
+             (writer_serving() || g_consumer_parked.load(std::memory_order_acquire))) {
+        nap(200);  // the step's timer ends the wait at the time limit
+      }
+      if (emergency_flush_done(target) || g_consumer_failed.load(std::memory_order_acquire)) {
+        return;
+      }
+      continue;
     }
-    // No writer: take the consumer role, if nobody holds it.
     if (consumer_mutex().try_lock()) {
       const consumer_role_scope role;
-      drain_here(deadline);
+      emergency_drain_here(fsync);
       consumer_mutex().unlock();
       return;
     }
-    if (monotonic_ns() >= deadline) return;
     nap(200);
   }
 }
 
-// drain(), ended early by a nested fatal signal or the time limit (both
-// jump back here). Not inlined, so no variable of the caller lives across
-// the jump.
-[[gnu::noinline]] void guarded_drain(std::uint64_t target) noexcept {
-  if (sigsetjmp(g_jump, 1) == 0) {
-    g_jump_ready.store(true, std::memory_order_release);
-    drain(target);
+// The consumer's part while parked: answers the owner's requests.
+void serve_step(void* /*unused*/) noexcept { emergency_drain_here(g_state->opts.fsync); }
+
+// ---- one crash, start to end ------------------------------------------------
+
+// The owner's handling of a crash: the stack, the fatal record (if any),
+// the drain. Each may end early (a fault, the time limit); the scope's
+// resources are put back at the end in any case, and the emergency mode
+// ends, so a process that lives on (a handler chained after jot's
+// recovered) is as it was.
+void handle_crash(void (*record_step)(void*), void* event) noexcept {
+  crash_state& st = *g_state;
+  crash_scope& s = g_owner_scope;
+  const std::int64_t deadline = monotonic_ns() + ns_of(st.opts.drain_timeout);
+  st.fatal_at = 0;
+  g_consumer_failed.store(false, std::memory_order_relaxed);
+  begin_scope(s, g_owner_guard);
+  if (record_step != nullptr) {
+    capture_stack_text(s, deadline);
+    static_cast<void>(guarded(s, record_step, event, deadline));
   }
-  g_jump_ready.store(false, std::memory_order_release);
+  static_cast<void>(guarded(s, drain_step, nullptr, deadline));
+  end_scope(s);
+  end_emergency();
 }
 
-// Hands the signal on as if jot had never handled it: to the handler
-// installed before, or to the default action.
-void hand_on(int sig, siginfo_t* info, void* context) noexcept {
-  const struct sigaction& prev = g_state->previous[sig];
-  const bool has_function = (prev.sa_flags & SA_SIGINFO) != 0
-                                ? prev.sa_sigaction != nullptr
-                                : prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN;
-  if (is_fault(sig, info)) {
-    // Returning runs the faulting instruction again, under the previous
-    // disposition: a core dump shows the real fault.
-    if (has_function) g_terminating.store(true, std::memory_order_release);
-    ::sigaction(sig, &prev, nullptr);
+// A thread that crashes while another owns the crash: if it holds the
+// consumer role, nobody else can write, so it answers the owner's requests
+// from here until the owner is done; otherwise it waits for the owner,
+// which ends the process.
+void while_another_owns() noexcept {
+  crash_state& st = *g_state;
+  const std::int64_t until = monotonic_ns() + ns_of(st.opts.drain_timeout) + 500'000'000;
+  if (!holds_consumer_role()) {
+    while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
     return;
   }
-  if (has_function) {
-    if ((prev.sa_flags & SA_SIGINFO) != 0) {
-      prev.sa_sigaction(sig, info, context);
-    } else {
-      prev.sa_handler(sig);
+  crash_scope& s = g_consumer_scope;
+  begin_scope(s, g_consumer_guard);
+  g_consumer_parked.store(true, std::memory_order_release);
+  while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) {
+    if (emergency_requested()) {
+      if (guarded(s, serve_step, nullptr, until) != step_done) {
+        g_consumer_failed.store(true, std::memory_order_release);
+        break;
+      }
+      continue;
     }
-    return;
+    nap(200);
   }
-  ::sigaction(sig, &prev, nullptr);
-  sigset_t just_this;
-  sigemptyset(&just_this);
-  sigaddset(&just_this, sig);
-  pthread_sigmask(SIG_UNBLOCK, &just_this, nullptr);
-  ::raise(sig);
+  while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
+  g_consumer_parked.store(false, std::memory_order_release);
+  end_scope(s);
 }
 
+bool take_ownership() noexcept {
+  long expected = 0;
+  return g_owner.compare_exchange_strong(expected, this_tid(), std::memory_order_acq_rel);
+}
+
+void release_ownership() noexcept { g_owner.store(0, std::memory_order_release); }
+
+// Every path a handled signal takes, in order.
 void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  if (tls_depth++ != 0) {
-    // A fatal signal while this thread handles a crash: the drain ends now.
-    if (g_jump_ready.load(std::memory_order_acquire) &&
-        g_owner.load(std::memory_order_acquire) == this_tid()) {
-      siglongjmp(g_jump, 1);
-    }
+  if (!fatal_by_nature(sig, info) && has_handler(g_state->previous[sig])) {
+    // 1. The application handles this signal: its handler decides. If it
+    //    returns, nothing happened as far as jot is concerned.
+    call_previous(sig, info, context);
+  } else if (g_terminating.load(std::memory_order_acquire)) {
+    // 2. The process is already ending with what is written.
     hand_on(sig, info, context);
-    --tls_depth;
-    errno = saved_errno;
-    return;
-  }
-  long expected = 0;
-  if (g_owner.compare_exchange_strong(expected, this_tid())) {
-    if (!g_terminating.load(std::memory_order_acquire)) {
-      guarded_drain(write_signal_record(sig, info));
-    }
-    g_owner.store(0, std::memory_order_release);
+  } else if (tls_handling) {
+    // 3. A fault while this thread handles a crash ends the step under
+    //    way (the capture, the drain); outside a step, it is handed on.
+    end_step(step_faulted);
+    hand_on(sig, info, context);
   } else {
-    // Another thread is handling a crash and ends the process after its
-    // drain: wait for that, within its time limit.
-    const std::int64_t until =
-        monotonic_ns() +
-        std::chrono::duration_cast<std::chrono::nanoseconds>(g_state->opts.drain_timeout).count() +
-        500'000'000;
-    while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
+    // 4. A crash: its owner writes the fatal record and drains; another
+    //    thread crashing meanwhile helps or waits. Then the signal goes on.
+    tls_handling = true;
+    if (take_ownership()) {
+      signal_event e{sig, info};
+      handle_crash(signal_record_step, &e);
+      release_ownership();
+    } else {
+      while_another_owns();
+    }
+    tls_handling = false;
+    hand_on(sig, info, context);
   }
-  hand_on(sig, info, context);
-  --tls_depth;
   errno = saved_errno;
 }
 
@@ -339,15 +575,11 @@ void on_terminate() {
   } catch (...) {
     what = "uncaught exception of a type not derived from std::exception";
   }
-  long expected = 0;
-  if (g_owner.compare_exchange_strong(expected, this_tid())) {
-    mark_thread(this_tid());
-    JOT_DETAIL_SITE_(site, level::critical, "terminate called: {reason}", std::string_view{},
-                     jot::kv("stack_trace", std::string_view{}));
-    ++tls_depth;
-    guarded_drain(put_record(site, std::string_view(what), jot::kv("stack_trace", stack_text())));
-    --tls_depth;
-    g_owner.store(0, std::memory_order_release);
+  if (take_ownership()) {
+    tls_handling = true;
+    handle_crash(terminate_record_step, &what);
+    tls_handling = false;
+    release_ownership();
   }
   g_terminating.store(true, std::memory_order_release);
   if (g_state->previous_terminate != nullptr) g_state->previous_terminate();
@@ -355,12 +587,11 @@ void on_terminate() {
 }
 
 void on_quick_exit() {
-  long expected = 0;
-  if (!g_owner.compare_exchange_strong(expected, this_tid())) return;
-  ++tls_depth;
-  guarded_drain(0);
-  --tls_depth;
-  g_owner.store(0, std::memory_order_release);
+  if (!take_ownership()) return;
+  tls_handling = true;
+  handle_crash(nullptr, nullptr);
+  tls_handling = false;
+  release_ownership();
 }
 
 }  // namespace
@@ -371,22 +602,37 @@ void prepare_signal_stack() noexcept {
   if (::sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) {
     return;  // the thread has one already (its own, or a sanitizer's)
   }
-  void* mem = std::malloc(signal_stack_bytes);
-  if (mem == nullptr) return;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  void* mem = ::mmap(nullptr, page + signal_stack_bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (mem == MAP_FAILED) return;
+  // The stack grows down: the guard page is the lowest.
   stack_t ss{};
-  ss.ss_sp = mem;
+  ss.ss_sp = static_cast<char*>(mem) + page;
   ss.ss_size = signal_stack_bytes;
-  if (::sigaltstack(&ss, nullptr) != 0) {
-    std::free(mem);
+  if (::mprotect(mem, page, PROT_NONE) != 0 || ::sigaltstack(&ss, nullptr) != 0) {
+    ::munmap(mem, page + signal_stack_bytes);
     return;
   }
   tls_signal_stack = mem;
+}
+
+void release_signal_stack() noexcept {
+  if (tls_signal_stack == nullptr) return;
+  stack_t off{};
+  off.ss_flags = SS_DISABLE;
+  ::sigaltstack(&off, nullptr);
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  ::munmap(tls_signal_stack, page + signal_stack_bytes);
+  tls_signal_stack = nullptr;
 }
 
 void crash_handler_after_fork() noexcept {
   crash_state* st = g_state;
   if (st == nullptr) return;
   g_owner.store(0, std::memory_order_relaxed);
+  g_consumer_parked.store(false, std::memory_order_relaxed);
+  g_consumer_failed.store(false, std::memory_order_relaxed);
   try {
     auto* q = new thread_queue(crash_ring_bytes);
     q->thread_name.reserve(64);
@@ -400,15 +646,6 @@ void crash_handler_after_fork() noexcept {
     st->queue = nullptr;  // the child's crashes write no record
     st->producer.attach(nullptr);
   }
-}
-
-void release_signal_stack() noexcept {
-  if (tls_signal_stack == nullptr) return;
-  stack_t off{};
-  off.ss_flags = SS_DISABLE;
-  ::sigaltstack(&off, nullptr);
-  std::free(tls_signal_stack);
-  tls_signal_stack = nullptr;
 }
 
 }  // namespace jot::detail
@@ -434,7 +671,8 @@ bool install_crash_handler(const crash_options& options) {
   st->producer.attach(st->queue->ring);
   st->log = options.log;
   if (st->log == nullptr) {
-    st->log = &make_logger("crash", {}, level::trace);
+    // Not in the registry: the name "crash" stays the application's.
+    st->log = logger_data::make("crash", {}, level::trace);
     st->every_sink = true;
   }
   register_queue(st->queue);
@@ -443,23 +681,27 @@ bool install_crash_handler(const crash_options& options) {
   g_want_signal_stack.store(true, std::memory_order_release);
   prepare_signal_stack();
 
+  st->ours.sa_sigaction = on_fatal_signal;
+  sigemptyset(&st->ours.sa_mask);
+  // SA_NODEFER: a fault during the drain reaches the handler, which ends
+  // the step under way.
+  st->ours.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   for (const int sig : options.signals) {
-    if (sig <= 0 || sig >= max_signal || sig == SIGKILL || sig == SIGSTOP || st->handled[sig]) {
+    if (sig <= 0 || sig >= max_signal || st->handled[sig]) continue;
+    if (!default_ends_process(sig)) {
+      report_error(fmt::format(
+          "install_crash_handler(): signal {} is not handled: it cannot be caught, or its "
+          "default action does not end the process, so it is never a crash",
+          sig));
       continue;
     }
     struct sigaction prev {};
     if (::sigaction(sig, nullptr, &prev) != 0) continue;
     // A signal the program ignores stays ignored.
     if ((prev.sa_flags & SA_SIGINFO) == 0 && prev.sa_handler == SIG_IGN) continue;
-    struct sigaction act {};
-    act.sa_sigaction = on_fatal_signal;
-    sigemptyset(&act.sa_mask);
-    // SA_NODEFER: a second fatal signal during the drain reaches the
-    // handler, which ends the drain at once.
-    act.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     st->previous[sig] = prev;
     st->handled[sig] = true;
-    ::sigaction(sig, &act, nullptr);
+    ::sigaction(sig, &st->ours, nullptr);
   }
   if (options.terminate) st->previous_terminate = std::set_terminate(on_terminate);
   if (options.quick_exit) std::at_quick_exit(on_quick_exit);

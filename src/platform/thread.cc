@@ -62,6 +62,23 @@ write_signal_guard::~write_signal_guard() {
   pthread_sigmask(SIG_SETMASK, &old_, nullptr);
 }
 
+own_thread_signals::own_thread_signals() noexcept {
+  sigset_t set;
+  sigfillset(&set);
+  // A thread's own faults and abort() are delivered to it whatever its mask
+  // says (blocked, the kernel kills the process): leave them to the crash
+  // handler. SIGALRM is the crash handler's drain timer, aimed at one
+  // thread, and unblocked by it where needed.
+  for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) {
+    sigdelset(&set, sig);
+  }
+  active_ = pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;
+}
+
+own_thread_signals::~own_thread_signals() {
+  if (active_) pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+}
+
 std::uint64_t current_thread_id() noexcept {
   return static_cast<std::uint64_t>(::syscall(SYS_gettid));
 }

@@ -76,4 +76,23 @@ class write_signal_guard {
   bool pipe_ = false;
 };
 
+// jot's own threads (the writer, the rotation worker) take no asynchronous
+// signal: a SIGTERM, SIGINT or SIGHUP sent to the process reaches one of
+// the application's threads, where its handler (or jot's crash handler)
+// expects it, never jot's writer in the middle of a record. Held around the
+// creation of such a thread, which inherits the mask; the creating thread's
+// own mask is put back at the end of the scope. Faults and SIGABRT, which a
+// thread raises itself, stay unblocked.
+class own_thread_signals {
+ public:
+  own_thread_signals() noexcept;
+  ~own_thread_signals();
+  own_thread_signals(const own_thread_signals&) = delete;
+  own_thread_signals& operator=(const own_thread_signals&) = delete;
+
+ private:
+  sigset_t old_{};
+  bool active_ = false;
+};
+
 }  // namespace jot::detail

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "platform/error_text.h"
+#include "platform/thread.h"
 #include "sinks/gzip_file.h"
 
 namespace jot::detail {
@@ -24,6 +25,7 @@ rotation_worker::rotation_worker(rotated_naming naming, const rotation_options& 
       keep_{o.max_files, o.max_total_bytes, o.max_age},
       pid_(::getpid()),
       q_(new queue) {
+  const own_thread_signals no_async_signals;
   q_->thread = std::thread([this, q = q_] { run(*q); });
 }
 
@@ -46,6 +48,7 @@ void rotation_worker::push(job j) {
     // After fork(): the parent's thread does not exist here.
     pid_ = ::getpid();
     q_ = new queue;  // the parent's is left as it is (its lock may be held)
+    const own_thread_signals no_async_signals;
     q_->thread = std::thread([this, q = q_] { run(*q); });
   }
   {

@@ -145,6 +145,12 @@ bool abandoned(const void* owner) noexcept {
 
 }  // namespace
 
+void forget_abandoned_sinks() noexcept {
+  const std::size_t n = std::min(g_abandoned_count.load(std::memory_order_acquire), max_abandoned);
+  for (std::size_t i = 0; i < n; ++i) g_abandoned[i].store(nullptr, std::memory_order_relaxed);
+  g_abandoned_count.store(0, std::memory_order_release);
+}
+
 sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
   if (!emergency()) {
     mu_.lock();

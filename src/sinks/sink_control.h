@@ -39,12 +39,16 @@ struct sink_control {
   std::int64_t next_due_ns() const noexcept;
 };
 
+// The crash handler's drain is over and the process lives on: no sink or
+// formatter stays abandoned (see sink_lock). Atomics only.
+void forget_abandoned_sinks() noexcept;
+
 // A sink's or formatter's lock, as the writer and threads writing take it.
 // Normally a plain lock. During the crash handler's drain (emergency()) the
 // lock is tried for a bounded time: one held by the thread that crashed, or
 // by a thread stuck inside a sink, is never released. A lock not had in
-// time marks its sink or formatter abandoned for the rest of the process,
-// which is ending, so later records do not wait for it again.
+// time marks its sink or formatter abandoned for the rest of the drain (the
+// process is ending), so later records do not wait for it again.
 class sink_lock {
  public:
   sink_lock(std::mutex& mu, const void* owner) noexcept;

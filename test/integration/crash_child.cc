@@ -66,11 +66,57 @@ JOT_TEST_UNCHECKED int divide() { return g_seven / g_zero; }
 void throw_uncaught() { throw std::runtime_error("the order book is inconsistent"); }
 
 void on_term_before_jot(int) {
-  // The application's own handler, installed before jot's: jot chains to it.
+  // The application's own handler, installed before jot's: the signal is
+  // its to handle. It ends the program with quick_exit, which jot drains.
   static const char msg[] = "application handler ran\n";
   static_cast<void>(::write(STDERR_FILENO, msg, sizeof msg - 1));
-  ::_exit(42);
+  std::quick_exit(42);
 }
+
+#if defined(__x86_64__)
+// A crash with the frame pointer destroyed first: the unwinder, following
+// the frame's rule (its caller's frame is at rbp), faults while the
+// handler captures the stack. Never returns.
+[[gnu::noinline, gnu::optimize("no-omit-frame-pointer")]] JOT_TEST_UNCHECKED void
+fault_with_damaged_frame() {
+  asm volatile(
+      "movq $16, %%rbp\n\t"
+      "movl $1, (%0)" ::"r"(g_null)
+      : "memory");
+  for (;;) {
+  }
+}
+#endif
+
+// A sink whose write() crashes once, on the first critical record (the
+// fatal record of a crash on another thread): the writer crashes second.
+class crashing_once_sink final : public jot::sink {
+ public:
+  void write(const jot::record_view& r, std::string_view) override {
+    if (r.lvl == jot::level::critical && !crashed_) {
+      crashed_ = true;
+      fault();
+    }
+  }
+  void flush() override {}
+
+ private:
+  bool crashed_ = false;
+};
+
+// A sink that, once shutdown() has begun, lets the test's crasher thread
+// abort() from inside the writer's last flush, and holds that flush a
+// while: a crash during shutdown, after the writer left its loop.
+std::atomic<bool> g_shutting_down{false};
+std::atomic<bool> g_crash_now{false};
+class slow_last_flush_sink final : public jot::sink {
+ public:
+  void write(const jot::record_view&, std::string_view) override {}
+  void flush() override {
+    if (!g_shutting_down.load() || g_crash_now.exchange(true)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+};
 
 }  // namespace
 
@@ -108,9 +154,24 @@ int main(int argc, char** argv) {
        jot::file_sink(dir + "/app.json", {.format = jot::json_formatter()})});
   jot::crash_options opts;
   opts.drain_timeout = std::chrono::milliseconds(mode == "stuck_sink" ? 500 : 5000);
+  // Where the old handler waited for nothing, it waited this long.
+  if (mode == "writer_second" || mode == "during_shutdown")
+    opts.drain_timeout = std::chrono::seconds(20);
   opts.fsync = mode == "abort";
   if (!plain) jot::install_crash_handler(opts);
   if (mode == "stuck_sink") jot::make_logger("stuck", {std::make_shared<stuck_sink>()});
+  if (mode == "writer_second") {
+    jot::make_logger("crashing_once", {std::make_shared<crashing_once_sink>()});
+  }
+  if (mode == "term_on_writer") {
+    // The application's threads take no SIGTERM for now (a program that
+    // waits for signals in one thread of its own does this): the only
+    // thread that could take one is jot's writer.
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, nullptr);
+  }
 
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
@@ -149,6 +210,40 @@ int main(int argc, char** argv) {
     for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
   } else if (mode == "other_thread") {
     std::thread(fault).join();
+  } else if (mode == "damaged_frame") {
+#if defined(__x86_64__)
+    fault_with_damaged_frame();
+#else
+    fault();
+#endif
+  } else if (mode == "writer_second") {
+    std::abort();
+  } else if (mode == "term_on_writer") {
+    ::kill(::getpid(), SIGTERM);
+    // Pending: no thread takes it. The program goes on, and says so.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    JOT_INFO(log, "still running");
+    jot::flush();
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &term, nullptr);  // delivered here, now
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  } else if (mode == "during_shutdown") {
+    // Flushed only when asked (the writer's last flush, here), and holding
+    // a record then.
+    auto slow = std::make_shared<slow_last_flush_sink>();
+    slow->set_flush_policy({.on_idle = false, .every = std::chrono::milliseconds(0)});
+    auto& slow_log = jot::make_logger("slow", {slow});
+    JOT_INFO(slow_log, "held until the last flush");
+    std::thread crasher([] {
+      while (!g_crash_now.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::abort();
+    });
+    crasher.detach();
+    g_shutting_down.store(true);
+    jot::shutdown();
+    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   return 0;
 }

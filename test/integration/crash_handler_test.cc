@@ -37,6 +37,7 @@ struct outcome {
   int exit_code = -1;
   double seconds = 0;
   std::string dir;
+  pid_t pid = 0;
 };
 
 outcome run_child(const std::string& mode, long records = per_thread) {
@@ -65,6 +66,7 @@ outcome run_child(const std::string& mode, long records = per_thread) {
           static_cast<char*>(nullptr));
     _exit(127);
   }
+  out.pid = pid;
   int status = 0;
   waitpid(pid, &status, 0);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -191,12 +193,71 @@ TEST_F(crash_handler, sigterm) {
   expect_signal_record(o, "SIGTERM", false);
 }
 
-TEST_F(crash_handler, chains_to_the_handler_installed_before) {
+std::size_t critical_records(const outcome& o) {
+  std::size_t n = 0;
+  for (const auto& l : jot::test::read_lines(o.dir + "/app.log")) {
+    n += l.rfind("CRITICAL", 0) == 0 ? 1 : 0;
+  }
+  return n;
+}
+
+TEST_F(crash_handler, a_signal_the_application_handles_goes_to_its_handler) {
+  // Its handler, installed before jot's, ends the program with quick_exit:
+  // no crash, and every record written.
   const outcome o = run_child("chain");
   EXPECT_FALSE(o.signalled);
-  EXPECT_EQ(o.exit_code, 42);  // the application's handler's _exit(42)
+  EXPECT_EQ(o.exit_code, 42);
   expect_all_records(o);
+  EXPECT_EQ(critical_records(o), 0u) << "a signal the application handles was taken for a crash";
+}
+
+TEST_F(crash_handler, a_sigterm_never_lands_on_the_writer_thread) {
+  // The application's threads block SIGTERM; one sent to the process waits
+  // for a thread that takes it instead of interrupting jot's writer.
+  const outcome o = run_child("term_on_writer");
+  expect_status(o, "term_on_writer", SIGTERM);
+  expect_all_records(o);
+  const auto lines = jot::test::read_lines(o.dir + "/app.log");
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "INFO still running"), lines.end())
+      << "the SIGTERM ended the program while every application thread blocked it";
   expect_signal_record(o, "SIGTERM", false);
+  EXPECT_EQ(fatal_record(o).value("thread.id", std::uint64_t{0}), static_cast<std::uint64_t>(o.pid))
+      << "the fatal record is not the main thread's";
+}
+
+TEST_F(crash_handler, a_fault_that_damaged_the_stack_still_drains) {
+  // The unwinder faults on the damaged frame while the handler captures the
+  // stack: the record says so, and the drain goes on.
+  const outcome o = run_child("damaged_frame");
+  expect_status(o, "damaged_frame", SIGSEGV);
+  expect_all_records(o);
+  const nlohmann::json j = fatal_record(o);
+  ASSERT_FALSE(j.is_null()) << "no fatal record";
+  EXPECT_EQ(j.value("signal", ""), "SIGSEGV");
+#if defined(__x86_64__)
+  EXPECT_EQ(j.value("stack_trace", ""),
+            "(no stack trace: capturing it faulted; the stack is damaged)");
+#endif
+}
+
+TEST_F(crash_handler, the_writer_crashing_second_still_drains) {
+  // abort() on the main thread; the writer then faults in a sink on the
+  // fatal record. It writes what the crash's owner asks from its handler.
+  const outcome o = run_child("writer_second");
+  expect_status(o, "writer_second", SIGABRT);
+  expect_all_records(o);
+  expect_signal_record(o, "SIGABRT", false);
+  EXPECT_LT(o.seconds, 10.0) << "the handler waited out its 20 s limit";
+}
+
+TEST_F(crash_handler, a_crash_during_shutdown_does_not_wait_for_a_stopped_writer) {
+  // abort() on another thread after the writer has left its loop, during
+  // its last flush: the handler takes over once the writer lets go.
+  const outcome o = run_child("during_shutdown");
+  expect_status(o, "during_shutdown", SIGABRT);
+  expect_all_records(o);
+  expect_signal_record(o, "SIGABRT", false);
+  EXPECT_LT(o.seconds, 10.0) << "the handler waited out its 20 s limit";
 }
 
 TEST_F(crash_handler, fault_on_another_thread) {
@@ -236,11 +297,7 @@ TEST_F(crash_handler, uncaught_exception) {
   EXPECT_EQ(j.value("message", ""),
             "terminate called: uncaught exception: the order book is inconsistent");
   // One fatal record: the abort() that follows adds none.
-  std::size_t critical = 0;
-  for (const auto& l : jot::test::read_lines(o.dir + "/app.log")) {
-    critical += l.rfind("CRITICAL", 0) == 0 ? 1 : 0;
-  }
-  EXPECT_EQ(critical, 1u);
+  EXPECT_EQ(critical_records(o), 1u);
 }
 
 TEST_F(crash_handler, quick_exit_drains) {

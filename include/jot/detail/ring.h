@@ -213,6 +213,25 @@ class JOT_API ring_producer {
   }
   bool in_call() const noexcept { return in_call_.load(order_relaxed) != 0; }
 
+  // The crash handler's drain must not wait for a call its signal
+  // interrupted: pause_call() shows the ring with no call (so the writer's
+  // horizon passes it) and returns the state it showed; resume_call() puts
+  // that state back once the drain is over, so if the process lives on the
+  // interrupted call ends as if nothing happened. The thread's own mark
+  // stays set throughout: a call made meanwhile on this thread (a sink that
+  // logs during a drain here, a handler chained after jot's) is counted as
+  // an interrupting call and never touches the interrupted reservation.
+  std::uint32_t pause_call() noexcept {
+    if (ring_ == nullptr || in_call_.load(order_relaxed) == 0) return 0;
+    const std::uint32_t shown = ring_->in_flight_.load(order_relaxed);
+    ring_->in_flight_.store(0, order_release);
+    return shown;
+  }
+  void resume_call(std::uint32_t shown) noexcept {
+    if (ring_ == nullptr || in_call_.load(order_relaxed) == 0) return;
+    ring_->in_flight_.store(shown, order_release);
+  }
+
   // Room for an entry of n bytes (n a multiple of 8, n <= max_entry()), or
   // nullptr if the ring is full now. Nothing is visible to the reader until
   // commit().
