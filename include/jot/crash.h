@@ -15,10 +15,12 @@ class logger;
 /// What jot::install_crash_handler() does.
 struct crash_options {
   /// The signals handled. SIGKILL and SIGSTOP cannot be; the OOM killer
-  /// sends SIGKILL.
+  /// sends SIGKILL. Signals whose default action does not end the process
+  /// (SIGCHLD, SIGWINCH, SIGCONT, SIGURG, the stop signals) are refused.
   std::vector<int> signals{SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM, SIGINT};
   /// How long the handler waits for the rings to be written and the sinks
-  /// flushed before it gives up and lets the process die.
+  /// flushed before it gives up and lets the process die. The stack
+  /// capture gets a quarter of it (at most 1 s).
   std::chrono::milliseconds drain_timeout{2000};
   /// The fatal record carries the stack as a field, `stack_trace`: one frame
   /// a line, an address with its module and offset in it (symbolise with
@@ -38,7 +40,13 @@ struct crash_options {
 };
 
 /// Installs the crash handler, once per process (later calls change
-/// nothing and return false). On a fatal signal, on any thread, it writes
+/// nothing and return false). A signal with a handler installed before
+/// this call goes to that handler first, unless the signal is fatal
+/// whatever a handler does (a fault raised by the CPU, the process's own
+/// abort()): if the handler returns, jot has done nothing, so a SIGTERM
+/// handler that asks the program to stop is not a crash. Signals whose
+/// default action does not end the process are refused (reported). On a
+/// fatal signal, on any thread, it writes
 /// one critical record naming the signal, the faulting address and the
 /// thread, with the stack trace; writes every record logged before it and
 /// flushes every sink, within drain_timeout; then restores the signal's
