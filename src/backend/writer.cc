@@ -614,6 +614,11 @@ void shutdown() noexcept {
       report_error("shutdown() called from a sink, formatter or error handler: ignored");
       return;
     }
+    // Called on a thread that is inside a log call (from a signal handler
+    // that interrupted the call and calls exit(), say): that call cannot
+    // end while this one waits, so the writer's last drain must not wait
+    // for it. Its state is put back below, for a handler that returns.
+    const std::uint32_t interrupted = detail::tls_producer.pause_call();
     // From here on, calls write synchronously; they wait for the consumer
     // role until the writer has drained and stopped.
     detail::set_all_loggers_stopped(true);
@@ -629,6 +634,7 @@ void shutdown() noexcept {
     w.thread.join();
     w.state.store(life::stopped, std::memory_order_release);
     w.flushed.notify_all();
+    detail::tls_producer.resume_call(interrupted);
   } catch (...) {
     report_error("shutdown failed");
   }

@@ -67,9 +67,10 @@ own_thread_signals::own_thread_signals() noexcept {
   sigfillset(&set);
   // A thread's own faults and abort() are delivered to it whatever its mask
   // says (blocked, the kernel kills the process): leave them to the crash
-  // handler. SIGALRM is the crash handler's drain timer, aimed at one
-  // thread, and unblocked by it where needed.
-  for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT}) {
+  // handler. SIGPROF stays, so a sampling profiler sees the writer too.
+  // SIGALRM is blocked: the crash handler's drain timer, aimed at one
+  // thread, unblocks it where needed.
+  for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT, SIGPROF}) {
     sigdelset(&set, sig);
   }
   active_ = pthread_sigmask(SIG_BLOCK, &set, &old_) == 0;

@@ -73,6 +73,12 @@ void on_term_before_jot(int) {
   std::quick_exit(42);
 }
 
+void on_term_exit(int) {
+  // Not async-signal-safe, and common: exit() from a handler that may have
+  // interrupted a log call. jot's exit hook must not wait for that call.
+  std::exit(7);  // NOLINT(concurrency-mt-unsafe)
+}
+
 #if defined(__x86_64__)
 // A crash with the frame pointer destroyed first: the unwinder, following
 // the frame's rule (its caller's frame is at rbp), faults while the
@@ -134,6 +140,7 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_CORE, &no_core);
 
   if (mode == "chain") signal(SIGTERM, on_term_before_jot);
+  if (mode == "exit_in_handler") signal(SIGTERM, on_term_exit);
   if (mode == "handler_after_main") {
     // A handler that refers to a local of main(), and a sink that still
     // holds records at exit: the exit-time report must not reach the
@@ -218,6 +225,14 @@ int main(int argc, char** argv) {
 #endif
   } else if (mode == "writer_second") {
     std::abort();
+  } else if (mode == "exit_in_handler") {
+    alarm(30);  // a hang ends as SIGALRM, which the test reports
+    const pthread_t self = pthread_self();
+    std::thread([self] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      pthread_kill(self, SIGTERM);
+    }).detach();
+    for (long i = 0;; ++i) JOT_INFO(log, "main {}", i);
   } else if (mode == "term_on_writer") {
     ::kill(::getpid(), SIGTERM);
     // Pending: no thread takes it. The program goes on, and says so.
