@@ -26,11 +26,25 @@ struct format_lock {
 /// the writer thread or from a thread logging in delivery::sync mode, so
 /// implementations need no locking and may keep state between records. One
 /// formatter shared by several sinks renders each record once.
+///
+/// A formatter may offer copies (copy_for_thread()): each thread logging in
+/// delivery::sync mode then renders with a copy of its own, without the
+/// lock, so several such threads render at once instead of in turn. The
+/// built-in formatters do; one whose state must be shared between threads
+/// (a line counter, say) keeps the default and is always called under its
+/// lock.
 class JOT_API formatter {
  public:
   virtual ~formatter() = default;
   /// Appends the rendered record, including its line end, to `out`.
   virtual void format(const record_view& rec, std::string& out) = 0;
+
+  /// A new formatter that renders every record exactly as this one does,
+  /// for the use of one thread, or nullptr (the default): no copies.
+  /// Called under this formatter's lock, once per thread that needs it; jot
+  /// destroys the copy when the thread exits, or once this formatter is
+  /// gone.
+  virtual std::unique_ptr<formatter> copy_for_thread() const { return nullptr; }
 
   // Internal: taken by jot around format().
   std::mutex& format_mutex() noexcept { return lock_.mu; }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -51,6 +52,30 @@ const value backtrace_mark = make_backtrace_mark();
 pending_sinks& pending() noexcept {
   static immortal<pending_sinks> p;
   return p.get();
+}
+
+// How long a thread in delivery::sync mode spins for a sink's lock before
+// it sleeps on it. The lock is held for one record (a copy into the sink's
+// buffer), or for one write(2) of the buffer, by another such thread or by
+// the writer flushing: tens of microseconds at most. Sleeping instead costs
+// a wake-up, and when the thread's core has other work, the rest of that
+// work's time slice (milliseconds).
+constexpr std::int64_t lock_spin_ns = 50'000;
+
+// Takes `mu` if it is free or freed within lock_spin_ns; false otherwise
+// (the caller then waits for it as usual), and always on a single CPU
+// (the holder cannot run while this thread spins) and during the crash
+// handler's drain (sink_lock's bounded wait applies).
+bool lock_spinning(std::mutex& mu) noexcept {
+  static const bool several_cpus = std::thread::hardware_concurrency() > 1;
+  if (!several_cpus || emergency()) return false;
+  if (mu.try_lock()) return true;
+  const std::int64_t until = monotonic_ns() + lock_spin_ns;
+  for (unsigned i = 1;; ++i) {
+    cpu_relax();
+    if (mu.try_lock()) return true;
+    if (i % 32 == 0 && monotonic_ns() >= until) return false;
+  }
 }
 
 }  // namespace
@@ -180,7 +205,11 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         auto& slot = lines_[lines_used_];
         slot.first = f;
         slot.second.clear();
-        {
+        if (formatter* own = writer_ ? nullptr : copy_of(s->formatter_ptr())) {
+          // This thread's own copy: rendered outside any lock, at the same
+          // time as other threads render theirs.
+          own->format(view, slot.second);
+        } else {
           // A formatter may keep state between records, and a thread in
           // sync mode may share it with the writer.
           const sink_lock flk(f->format_mutex(), f);
@@ -189,6 +218,11 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         }
         ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
+      }
+      if (!writer_ && lock_spinning(c.mu)) {
+        const std::lock_guard<std::mutex> lk(c.mu, std::adopt_lock);
+        if (write_locked(*s, c, view, *line)) list(*s, c);
+        continue;
       }
       const sink_lock lk(c.mu, s.get());
       if (!lk.owns()) continue;
@@ -201,6 +235,34 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
       release_held();
       report_error(fmt::format("a formatter or sink of logger '{}' threw", rec.log->name()));
     }
+  }
+}
+
+formatter* dispatcher::copy_of(const std::shared_ptr<formatter>& f) noexcept {
+  // The same formatter: the same object of the same owner (a formatter made
+  // at the address of one that is gone is another).
+  const auto same = [&f](const formatter_copy& c) {
+    return c.of == f.get() && !c.owner.owner_before(f) && !f.owner_before(c.owner);
+  };
+  for (const formatter_copy& c : copies_) {
+    if (same(c)) return c.copy.get();
+  }
+  std::erase_if(copies_, [](const formatter_copy& c) { return c.owner.expired(); });
+  std::unique_ptr<formatter> copy;
+  try {
+    // Under its lock: the writer may be rendering with it now.
+    const sink_lock flk(f->format_mutex(), f.get());
+    if (!flk.owns()) return nullptr;  // abandoned by the crash handler's drain
+    copy = f->copy_for_thread();
+  } catch (...) {
+    // No copy (out of memory, or the formatter threw): rendered under its
+    // lock, as a formatter without copies.
+  }
+  try {
+    copies_.push_back(formatter_copy{f, f.get(), std::move(copy)});
+    return copies_.back().copy.get();
+  } catch (...) {
+    return nullptr;  // out of memory: asked again next time
   }
 }
 

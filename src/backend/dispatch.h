@@ -12,11 +12,11 @@
 
 #include "backend/decoder.h"
 #include "jot/detail/wire.h"
+#include "jot/formatter.h"
 #include "jot/record.h"
 
 namespace jot {
 class sink;
-class formatter;
 }  // namespace jot
 
 namespace jot::detail {
@@ -101,6 +101,10 @@ class dispatcher {
   // Whether the lock of `s` (a raw sink) is held now, for a batch.
   bool hold(const std::shared_ptr<sink>& s, sink_control& c) noexcept;
   void release_held() noexcept;
+  // A thread in delivery::sync mode: its own copy of `f`
+  // (formatter::copy_for_thread()), made on first use, or nullptr if `f`
+  // offers none (or it could not be made).
+  formatter* copy_of(const std::shared_ptr<formatter>& f) noexcept;
 
   bool writer_;
   fmt::memory_buffer message_;
@@ -109,6 +113,14 @@ class dispatcher {
   // Lines rendered for the current record, one per distinct formatter.
   std::vector<std::pair<formatter*, std::string>> lines_;
   std::size_t lines_used_ = 0;
+  // Not the writer: this thread's copies of formatters, by formatter (a
+  // copy of nullptr: that formatter offers none).
+  struct formatter_copy {
+    std::weak_ptr<formatter> owner;
+    const formatter* of;
+    std::unique_ptr<formatter> copy;
+  };
+  std::vector<formatter_copy> copies_;
   // Writer: the sinks holding unflushed records or owing a sync.
   std::vector<sink*> listed_;
   // Every sink of every logger, for a record_every_sink record.

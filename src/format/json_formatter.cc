@@ -224,6 +224,21 @@ class json_formatter_impl final : public formatter {
     }
   }
 
+  // The configuration; the line buffer, the caches and the scratch space
+  // start afresh.
+  json_formatter_impl(const json_formatter_impl& o)
+      : formatter(o),
+        steps_(o.steps_),
+        tail_(o.tail_),
+        nested_(o.nested_),
+        standard_keys_(o.standard_keys_),
+        standard_lengths_(o.standard_lengths_) {}
+  json_formatter_impl& operator=(const json_formatter_impl&) = delete;
+
+  std::unique_ptr<formatter> copy_for_thread() const override {
+    return std::make_unique<json_formatter_impl>(*this);
+  }
+
   void format(const record_view& r, std::string& out) override {
     const std::size_t lvl = static_cast<std::uint8_t>(r.lvl) % level_count;
     line_writer w(buf_, cap_, out);

@@ -1,6 +1,7 @@
 // The logfmt formatter.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "format/level_names.h"
@@ -53,6 +54,10 @@ class logfmt_formatter_impl final : public formatter {
       detail::append_value_logfmt(out, *f.val, scratch_);
     }
     out.push_back('\n');
+  }
+
+  std::unique_ptr<formatter> copy_for_thread() const override {
+    return std::make_unique<logfmt_formatter_impl>(options_);
   }
 
  private:

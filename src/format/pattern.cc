@@ -1,7 +1,9 @@
 // The text pattern formatter: a pattern parsed once into segments.
 #include <charconv>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -147,6 +149,8 @@ class pattern_formatter_impl final : public formatter {
  public:
   pattern_formatter_impl(std::string_view pattern, time_zone tz)
       : segments_(parse_pattern(pattern)), time_(tz) {}
+  pattern_formatter_impl(std::vector<segment> segments, time_zone tz)
+      : segments_(std::move(segments)), time_(tz) {}
 
   void format(const record_view& r, std::string& out) override {
     const std::size_t line_start = out.size();
@@ -173,6 +177,11 @@ class pattern_formatter_impl final : public formatter {
     out.push_back('\n');
     detail::tls_level_marks.note(
         {out.data() + line_start, out.size() - line_start, level_at, level_length});
+  }
+
+  // The pattern and the time zone; the caches start afresh.
+  std::unique_ptr<formatter> copy_for_thread() const override {
+    return std::make_unique<pattern_formatter_impl>(segments_, time_.zone());
   }
 
  private:

@@ -12,6 +12,7 @@ namespace jot::detail {
 class time_cache {
  public:
   explicit time_cache(time_zone tz) : tz_(tz) {}
+  time_zone zone() const noexcept { return tz_; }
 
   void append_date(std::string& out, std::int64_t ns);       // 2026-11-22
   void append_time(std::string& out, std::int64_t ns);       // 07:26:06.123456789

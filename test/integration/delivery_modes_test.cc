@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "support/log_everything.h"
 #include "support/test_support.h"
@@ -150,6 +152,113 @@ TEST(delivery_modes, threads_in_sync_mode_share_a_sink_with_the_writer) {
     EXPECT_EQ(std::string(who), t % 2 == 0 ? "direct" : "queued");
     EXPECT_EQ(i, next[static_cast<std::size_t>(t)]++) << l;  // each thread's order holds
   }
+}
+
+// A formatter that numbers its lines, and offers no copies: its count is
+// shared by every thread, so jot calls it under its lock.
+class numbering_formatter final : public jot::formatter {
+ public:
+  void format(const jot::record_view& r, std::string& out) override {
+    out += fmt::format("{} {}\n", next_++, r.message);
+  }
+
+ private:
+  long next_ = 0;
+};
+
+// Each line of `path` parsed by `parse` into (thread, i): every record of
+// every thread once, each thread's in the order it logged them.
+template <class Parse>
+void expect_each_record_once_in_thread_order(const std::string& path, int threads, int per_thread,
+                                             Parse parse) {
+  const auto lines = jot::test::read_lines(path);
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(threads * per_thread)) << path;
+  std::vector<int> next(static_cast<std::size_t>(threads), 0);
+  for (const std::string& l : lines) {
+    int t = -1;
+    int i = -1;
+    ASSERT_TRUE(parse(l, t, i)) << path << ": a line torn or mixed with another: " << l;
+    ASSERT_TRUE(t >= 0 && t < threads) << path << ": " << l;
+    ASSERT_EQ(i, next[static_cast<std::size_t>(t)]++) << path << ": out of order: " << l;
+  }
+  for (const int n : next) EXPECT_EQ(n, per_thread) << path;
+}
+
+TEST(delivery_modes, threads_in_sync_mode_write_each_record_once_whole_and_in_order) {
+  // Several threads log in sync mode to the same sinks at once (text, JSON,
+  // logfmt: each thread renders with its own copy of these formatters, none
+  // under a lock) and to a sink whose formatter has no copies (called under
+  // its lock). Every sink gets every record once, each a whole line, each
+  // thread's records in the order it logged them.
+  const std::string text = jot::test::temp_path("sync-threads.txt");
+  const std::string json = jot::test::temp_path("sync-threads.jsonl");
+  const std::string logfmt = jot::test::temp_path("sync-threads.logfmt");
+  const std::string numbered = jot::test::temp_path("sync-threads.numbered");
+  jot::logger& log = jot::make_logger(
+      "sync-threads",
+      {jot::file_sink(text, {.format = jot::pattern_formatter("{level} [{thread_id}] {message}")}),
+       jot::file_sink(json, {.format = jot::json_formatter()}),
+       jot::file_sink(logfmt, {.format = jot::logfmt_formatter()}),
+       jot::file_sink(numbered, {.format = std::make_shared<numbering_formatter>()})});
+  log.set_delivery(jot::delivery::sync);
+  constexpr int threads = 4;
+  constexpr int per_thread = 20000;
+  const std::uint64_t written_before = jot::stats().written;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&log, t] {
+      // A message longer than most, so that a torn line would show.
+      for (int i = 0; i < per_thread; ++i) {
+        JOT_INFO(log, "t{} {} {}", t, i, std::string(static_cast<std::size_t>(i % 97), 'x'));
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  jot::flush();
+  // Counted once each, whatever the number of sinks.
+  EXPECT_EQ(jot::stats().written - written_before, std::uint64_t{threads} * per_thread);
+
+  // The message as logged: "t<thread> <i> <i % 97 x's>".
+  const auto message_is = [](std::string_view m, int& t, int& i) {
+    char rest[128] = {};
+    const std::string s(m);
+    const int n = std::sscanf(s.c_str(), "t%d %d %127s", &t, &i, rest);
+    const std::string xs(static_cast<std::size_t>(i >= 0 ? i % 97 : 0), 'x');
+    return (n == 3 && xs == rest) || (n == 2 && xs.empty() && s.back() == ' ');
+  };
+  expect_each_record_once_in_thread_order(
+      text, threads, per_thread, [&](const std::string& l, int& t, int& i) {
+        const auto at = l.find("] ");
+        return l.rfind("INFO [", 0) == 0 && at != std::string::npos &&
+               message_is(std::string_view(l).substr(at + 2), t, i);
+      });
+  expect_each_record_once_in_thread_order(
+      json, threads, per_thread, [&](const std::string& l, int& t, int& i) {
+        const auto j = nlohmann::json::parse(l, nullptr, false);
+        return !j.is_discarded() && j.value("logger", "") == "sync-threads" &&
+               message_is(j.value("message", ""), t, i);
+      });
+  expect_each_record_once_in_thread_order(
+      logfmt, threads, per_thread, [&](const std::string& l, int& t, int& i) {
+        const auto at = l.find(" msg=\"");
+        return l.rfind("time=", 0) == 0 && at != std::string::npos && l.back() == '"' &&
+               message_is(std::string_view(l).substr(at + 6, l.size() - at - 7), t, i);
+      });
+  // The numbering formatter ran once per record, one record at a time: its
+  // numbers are 0 .. N-1, each once (in the file in the order the threads
+  // took the sink's lock, which may differ from the order they were given).
+  std::vector<bool> seen(static_cast<std::size_t>(threads * per_thread), false);
+  expect_each_record_once_in_thread_order(
+      numbered, threads, per_thread, [&](const std::string& l, int& t, int& i) {
+        long n = -1;
+        const auto space = l.find(' ');
+        if (space == std::string::npos || std::sscanf(l.c_str(), "%ld", &n) != 1 || n < 0 ||
+            n >= static_cast<long>(seen.size()) || seen[static_cast<std::size_t>(n)]) {
+          return false;
+        }
+        seen[static_cast<std::size_t>(n)] = true;
+        return message_is(std::string_view(l).substr(space + 1), t, i);
+      });
 }
 
 TEST(delivery_modes, each_formats_where_it_says) {
