@@ -45,6 +45,10 @@ class sync_write_scope {
   sync_write_scope& operator=(const sync_write_scope&) = delete;
 };
 
+// Ends this thread's consumer role where its consumer_role_scope cannot:
+// the crash handler's drain, cut by a fault or its time limit.
+void leave_consumer_role() noexcept;
+
 // Takes the consumer role for a scope (the lock must be held).
 class consumer_role_scope {
  public:

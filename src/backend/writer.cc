@@ -388,6 +388,7 @@ void child_after_fork() noexcept {
   w.room_wanted.store(false);
   w.flush_requested = w.flush_completed = w.flush_target = 0;
   w.flush_pending.store(false);
+  g_writer_serving.store(false);  // the parent's writer is not in this process
   if (w.state.load() == life::running) w.state.store(life::never_started);
   forget_queues_after_fork();
   crash_handler_after_fork();
@@ -497,6 +498,8 @@ void emergency_drain_here(bool sync) noexcept {
   }
   finish_emergency(the_dispatcher(), ticks());
 }
+
+void leave_consumer_role() noexcept { tls_consumer = false; }
 
 consumer_role_scope::consumer_role_scope() noexcept { tls_consumer = true; }
 consumer_role_scope::~consumer_role_scope() { tls_consumer = false; }

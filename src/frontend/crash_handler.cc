@@ -51,6 +51,9 @@ constexpr int max_signal = 65;
 // faults, so an overflow there ends the process instead of writing over
 // whatever lies below.
 constexpr std::size_t signal_stack_bytes = std::size_t{256} << 10;
+// SS_AUTODISARM of <linux/signal.h> (Linux 4.7), which glibc's headers
+// leave out.
+constexpr int ss_autodisarm = static_cast<int>(1U << 31);
 // The stack capture gets at most this share of drain_timeout (and 1 s).
 constexpr std::int64_t capture_share = 4;
 
@@ -60,7 +63,8 @@ struct crash_state {
   crash_options opts;
   struct sigaction previous[max_signal] = {};
   bool handled[max_signal] = {};
-  struct sigaction ours {};
+  struct sigaction ours[max_signal] = {};  // jot's action for each handled signal
+  std::int64_t deadline = 0;               // the drain's time limit (monotonic ns)
   // The crash records' own ring, registered with the writer like a
   // thread's: the crashing thread's ring may be in the middle of a call.
   thread_queue* queue = nullptr;
@@ -132,8 +136,10 @@ signal_text text_of(int sig) noexcept {
 
 // Raised by the CPU for the instruction that faulted: returning runs it again.
 bool is_fault(int sig, const siginfo_t* info) noexcept {
-  return info != nullptr && info->si_code > 0 &&
-         (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL);
+  if (info == nullptr || info->si_code <= 0) return false;
+  // A machine check reported ahead of use is not tied to an instruction.
+  if (sig == SIGBUS && info->si_code == BUS_MCEERR_AO) return false;
+  return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
 }
 
 // The process ends whatever a handler does: a fault, or abort() (which
@@ -212,15 +218,15 @@ void hand_on(int sig, siginfo_t* info, void* context) noexcept {
   ::raise(sig);
   // Still alive (the default action did not end the process): jot's
   // handler takes the next one again.
-  ::sigaction(sig, &g_state->ours, nullptr);
+  ::sigaction(sig, &g_state->ours[sig], nullptr);
 }
 
 // ---- steps with a way out ---------------------------------------------------
 //
 // Each part of the crash's handling that can fault or block (the stack
-// capture, the drain) runs as a guarded step: a fault inside it, or its
-// time limit (a timer signal aimed at this thread), jumps back to the
-// step's start, which returns how the step ended. Every step is a
+// capture, the record, the drain) runs as a guarded step: a fault inside
+// it, or its time limit (a timer signal aimed at this thread), jumps back
+// to the step's start, which returns how the step ended. Every step is a
 // function of its own called from guarded(), so no variable of the caller
 // lives across a jump.
 
@@ -235,16 +241,22 @@ constinit thread_local step_guard* tls_guard = nullptr;
 step_guard g_owner_guard;     // the crash's owner
 step_guard g_consumer_guard;  // a consumer parked in its handler
 
-// The timer and what it replaced, for one handling of a crash.
+// What one thread's handling of a crash took, to be put back by end_scope().
 struct crash_scope {
   int timer = -1;
-  bool timed = false;
-  struct sigaction old_alarm {};
+  std::atomic<bool> timed{false};
   sigset_t old_mask{};
   std::uint32_t paused_call = 0;
 };
 crash_scope g_owner_scope;
 crash_scope g_consumer_scope;
+
+// SIGALRM's action is the process's, shared by the owner's and a parked
+// consumer's timers: the first to need it installs jot's, the last puts
+// the application's back.
+std::atomic<int> g_alarm_users{0};
+std::atomic<bool> g_alarm_installed{false};
+struct sigaction g_old_alarm {};
 
 // A jump out of the step under way on this thread, if there is one.
 void end_step(int why) noexcept {
@@ -256,24 +268,50 @@ void end_step(int why) noexcept {
   }
 }
 
+bool is_our_timer(const siginfo_t* info) noexcept {
+  if (info == nullptr || info->si_code != SI_TIMER) return false;
+  for (const crash_scope* s : {&g_owner_scope, &g_consumer_scope}) {
+    if (s->timed.load(std::memory_order_acquire) && info->si_timerid == s->timer) return true;
+  }
+  return false;
+}
+
 void on_step_timer(int sig, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  if (info != nullptr && info->si_code == SI_TIMER) {
+  if (is_our_timer(info)) {
     end_step(step_timed_out);
-  } else {
-    // The application's SIGALRM (alarm(), its own timer) during a drain:
-    // to the application's handler, as before the crash.
-    const crash_scope& s =
-        g_owner.load(std::memory_order_acquire) == this_tid() ? g_owner_scope : g_consumer_scope;
-    if (has_handler(s.old_alarm)) {
-      if ((s.old_alarm.sa_flags & SA_SIGINFO) != 0) {
-        s.old_alarm.sa_sigaction(sig, info, context);
-      } else {
-        s.old_alarm.sa_handler(sig);
-      }
+  } else if (has_handler(g_old_alarm)) {
+    // The application's SIGALRM (alarm(), a timer of its own) during a
+    // crash's handling: to the application's handler, as before the crash.
+    // (With the default action it would end the process, which the crash
+    // under way does anyway.)
+    if ((g_old_alarm.sa_flags & SA_SIGINFO) != 0) {
+      g_old_alarm.sa_sigaction(sig, info, context);
+    } else {
+      g_old_alarm.sa_handler(sig);
     }
   }
   errno = saved_errno;
+}
+
+void take_alarm() noexcept {
+  if (g_alarm_users.fetch_add(1, std::memory_order_acq_rel) == 0) {
+    struct sigaction timer_action {};
+    timer_action.sa_sigaction = on_step_timer;
+    sigemptyset(&timer_action.sa_mask);
+    timer_action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    ::sigaction(SIGALRM, &timer_action, &g_old_alarm);
+    g_alarm_installed.store(true, std::memory_order_release);
+    return;
+  }
+  // Another thread is installing it: a few microseconds at most.
+  while (!g_alarm_installed.load(std::memory_order_acquire)) nap(10);
+}
+
+void give_alarm_back() noexcept {
+  if (g_alarm_users.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  g_alarm_installed.store(false, std::memory_order_release);
+  ::sigaction(SIGALRM, &g_old_alarm, nullptr);
 }
 
 // The timer, SIGALRM and this thread's interrupted log call, taken for the
@@ -281,16 +319,13 @@ void on_step_timer(int sig, siginfo_t* info, void* context) {
 void begin_scope(crash_scope& s, step_guard& g) noexcept {
   tls_guard = &g;
   s.paused_call = tls_producer.pause_call();
-  struct sigaction timer_action {};
-  timer_action.sa_sigaction = on_step_timer;
-  sigemptyset(&timer_action.sa_mask);
-  timer_action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-  ::sigaction(SIGALRM, &timer_action, &s.old_alarm);
+  take_alarm();
   sigevent ev{};
   ev.sigev_notify = SIGEV_THREAD_ID;
   ev.sigev_signo = SIGALRM;
   ev._sigev_un._tid = static_cast<pid_t>(this_tid());
-  s.timed = ::syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &s.timer) == 0;
+  s.timed.store(::syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &s.timer) == 0,
+                std::memory_order_release);
   sigset_t alarm_only;
   sigemptyset(&alarm_only);
   sigaddset(&alarm_only, SIGALRM);
@@ -298,16 +333,15 @@ void begin_scope(crash_scope& s, step_guard& g) noexcept {
 }
 
 void end_scope(crash_scope& s) noexcept {
-  if (s.timed) ::syscall(SYS_timer_delete, s.timer);
-  s.timed = false;
+  if (s.timed.exchange(false, std::memory_order_acq_rel)) ::syscall(SYS_timer_delete, s.timer);
   pthread_sigmask(SIG_SETMASK, &s.old_mask, nullptr);
-  ::sigaction(SIGALRM, &s.old_alarm, nullptr);
+  give_alarm_back();
   tls_producer.resume_call(s.paused_call);
   tls_guard = nullptr;
 }
 
 void set_timer(const crash_scope& s, std::int64_t left_ns) noexcept {
-  if (!s.timed) return;
+  if (!s.timed.load(std::memory_order_relaxed)) return;
   itimerspec its{};
   if (left_ns > 0) {
     its.it_value.tv_sec = left_ns / 1'000'000'000;
@@ -317,6 +351,9 @@ void set_timer(const crash_scope& s, std::int64_t left_ns) noexcept {
 }
 
 // Runs step(arg) until it returns, faults or reaches `until` (monotonic ns).
+// Armed before the timer is set, so a timer that fires at once still ends
+// the step; the steps also look at g_state->deadline themselves where they
+// wait, in case no timer could be made.
 [[gnu::noinline]] int guarded(const crash_scope& s, void (*step)(void*), void* arg,
                               std::int64_t until) noexcept {
   step_guard& g = *tls_guard;
@@ -326,8 +363,8 @@ void set_timer(const crash_scope& s, std::int64_t left_ns) noexcept {
     set_timer(s, 0);
     return g.why;
   }
-  set_timer(s, left);
   g.armed = 1;
+  set_timer(s, left);
   step(arg);
   g.armed = 0;
   set_timer(s, 0);
@@ -429,6 +466,12 @@ void terminate_record_step(void* arg) noexcept {
   st.fatal_at = put_record(site, std::string_view(reason), jot::kv("stack_trace", st.stack));
 }
 
+// Set while drain_step() holds the consumer role it took: a step cut by a
+// fault or the time limit gives it back in end_of_steps().
+bool g_took_role = false;
+
+bool before_deadline() noexcept { return monotonic_ns() < g_state->deadline; }
+
 // Has everything logged up to the fatal record (or now) written and every
 // sink flushed. The normal writing code runs here only where no other
 // thread can be writing: this thread holds the consumer role, or took it
@@ -443,15 +486,18 @@ void drain_step(void* /*unused*/) noexcept {
     emergency_drain_here(fsync);
     return;
   }
-  for (;;) {
+  const auto someone_serves = [] {
+    return writer_serving() || g_consumer_parked.load(std::memory_order_acquire);
+  };
+  while (before_deadline()) {
     // The writer answers while it runs its loop, and so does a writer
     // parked in a crash of its own; a writer that leaves its loop
     // (shutdown) lets the consumer role go soon after.
-    if (writer_serving() || g_consumer_parked.load(std::memory_order_acquire)) {
+    if (someone_serves()) {
       request_emergency_flush(target, fsync);
       while (!emergency_flush_done(target) && !g_consumer_failed.load(std::memory_order_acquire) &&
-             (writer_serving() || g_consumer_parked.load(std::memory_order_acquire))) {
-        nap(200);  // the step's timer ends the wait at the time limit
+             someone_serves() && before_deadline()) {
+        nap(200);
       }
       if (emergency_flush_done(target) || g_consumer_failed.load(std::memory_order_acquire)) {
         return;
@@ -459,9 +505,13 @@ void drain_step(void* /*unused*/) noexcept {
       continue;
     }
     if (consumer_mutex().try_lock()) {
-      const consumer_role_scope role;
-      emergency_drain_here(fsync);
+      g_took_role = true;
+      {
+        const consumer_role_scope role;
+        emergency_drain_here(fsync);
+      }
       consumer_mutex().unlock();
+      g_took_role = false;
       return;
     }
     nap(200);
@@ -471,38 +521,65 @@ void drain_step(void* /*unused*/) noexcept {
 // The consumer's part while parked: answers the owner's requests.
 void serve_step(void* /*unused*/) noexcept { emergency_drain_here(g_state->opts.fsync); }
 
+// After the steps, whichever way they ended: what a cut step still held.
+// The writing code it was cut in stays as it was cut (a sink's buffer
+// half written, say): the process is ending, unless a handler chained
+// after jot's recovers from a fault, and then at its own risk.
+void end_of_steps() noexcept {
+  crash_state& st = *g_state;
+  // The fatal record cut between reserving and committing: the crash ring
+  // shows no call, so the writer and a later shutdown() do not wait for it.
+  if (st.producer.in_call()) st.producer.end_call();
+  if (g_took_role) {
+    g_took_role = false;
+    leave_consumer_role();
+    consumer_mutex().unlock();
+  }
+}
+
 // ---- one crash, start to end ------------------------------------------------
 
 // The owner's handling of a crash: the stack, the fatal record (if any),
-// the drain. Each may end early (a fault, the time limit); the scope's
-// resources are put back at the end in any case, and the emergency mode
-// ends, so a process that lives on (a handler chained after jot's
-// recovered) is as it was.
+// the drain. Each may end early (a fault, the time limit); what they took
+// is put back at the end in any case, and the emergency mode ends.
 void handle_crash(void (*record_step)(void*), void* event) noexcept {
   crash_state& st = *g_state;
   crash_scope& s = g_owner_scope;
-  const std::int64_t deadline = monotonic_ns() + ns_of(st.opts.drain_timeout);
+  st.deadline = monotonic_ns() + ns_of(st.opts.drain_timeout);
   st.fatal_at = 0;
   g_consumer_failed.store(false, std::memory_order_relaxed);
   begin_scope(s, g_owner_guard);
   if (record_step != nullptr) {
-    capture_stack_text(s, deadline);
-    static_cast<void>(guarded(s, record_step, event, deadline));
+    capture_stack_text(s, st.deadline);
+    static_cast<void>(guarded(s, record_step, event, st.deadline));
   }
-  static_cast<void>(guarded(s, drain_step, nullptr, deadline));
+  static_cast<void>(guarded(s, drain_step, nullptr, st.deadline));
+  end_of_steps();
   end_scope(s);
   end_emergency();
+}
+
+// Waits until the crash's owner is done, or `until`; then a little more,
+// so that the owner's ending of the process (its signal, its exit status)
+// comes first rather than this thread's.
+void wait_for_owner(std::int64_t until) noexcept {
+  while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
+  const std::int64_t grace = monotonic_ns() + 500'000'000;
+  while (monotonic_ns() < grace) nap(10'000);
 }
 
 // A thread that crashes while another owns the crash: if it holds the
 // consumer role, nobody else can write, so it answers the owner's requests
 // from here until the owner is done; otherwise it waits for the owner,
-// which ends the process.
+// which ends the process. Either way its own interrupted call, if any,
+// must not hold the writer back.
 void while_another_owns() noexcept {
   crash_state& st = *g_state;
   const std::int64_t until = monotonic_ns() + ns_of(st.opts.drain_timeout) + 500'000'000;
   if (!holds_consumer_role()) {
-    while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
+    const std::uint32_t paused = tls_producer.pause_call();
+    wait_for_owner(until);
+    tls_producer.resume_call(paused);
     return;
   }
   crash_scope& s = g_consumer_scope;
@@ -518,8 +595,8 @@ void while_another_owns() noexcept {
     }
     nap(200);
   }
-  while (g_owner.load(std::memory_order_acquire) != 0 && monotonic_ns() < until) nap(1000);
   g_consumer_parked.store(false, std::memory_order_release);
+  wait_for_owner(until);
   end_scope(s);
 }
 
@@ -533,7 +610,8 @@ void release_ownership() noexcept { g_owner.store(0, std::memory_order_release);
 // Every path a handled signal takes, in order.
 void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  if (!fatal_by_nature(sig, info) && has_handler(g_state->previous[sig])) {
+  const bool fatal = fatal_by_nature(sig, info);
+  if (!fatal && has_handler(g_state->previous[sig])) {
     // 1. The application handles this signal: its handler decides. If it
     //    returns, nothing happened as far as jot is concerned.
     call_previous(sig, info, context);
@@ -541,10 +619,14 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
     // 2. The process is already ending with what is written.
     hand_on(sig, info, context);
   } else if (tls_handling) {
-    // 3. A fault while this thread handles a crash ends the step under
-    //    way (the capture, the drain); outside a step, it is handed on.
-    end_step(step_faulted);
-    hand_on(sig, info, context);
+    // 3. This thread is handling a crash. A fault ends the step under way
+    //    (the capture, the drain) and, outside a step, is handed on. A
+    //    signal that is no fault (a SIGTERM meanwhile) waits for nothing:
+    //    the crash under way ends the process anyway.
+    if (fatal) {
+      end_step(step_faulted);
+      hand_on(sig, info, context);
+    }
   } else {
     // 4. A crash: its owner writes the fatal record and drains; another
     //    thread crashing meanwhile helps or waits. Then the signal goes on.
@@ -575,23 +657,28 @@ void on_terminate() {
   } catch (...) {
     what = "uncaught exception of a type not derived from std::exception";
   }
+  tls_handling = true;
   if (take_ownership()) {
-    tls_handling = true;
     handle_crash(terminate_record_step, &what);
-    tls_handling = false;
     release_ownership();
+  } else {
+    while_another_owns();  // a crash on another thread: its drain first
   }
+  tls_handling = false;
   g_terminating.store(true, std::memory_order_release);
   if (g_state->previous_terminate != nullptr) g_state->previous_terminate();
   std::abort();
 }
 
 void on_quick_exit() {
-  if (!take_ownership()) return;
   tls_handling = true;
-  handle_crash(nullptr, nullptr);
+  if (take_ownership()) {
+    handle_crash(nullptr, nullptr);
+    release_ownership();
+  } else {
+    while_another_owns();  // a crash on another thread: its drain first
+  }
   tls_handling = false;
-  release_ownership();
 }
 
 }  // namespace
@@ -610,9 +697,22 @@ void prepare_signal_stack() noexcept {
   stack_t ss{};
   ss.ss_sp = static_cast<char*>(mem) + page;
   ss.ss_size = signal_stack_bytes;
-  if (::mprotect(mem, page, PROT_NONE) != 0 || ::sigaltstack(&ss, nullptr) != 0) {
+  // SS_AUTODISARM: while a handler runs on it the stack is not the
+  // alternate one, so a signal then (a fault in the drain) goes below the
+  // handler's frames on the same stack, and one past the guard page ends
+  // the process, instead of starting again at the top, over the running
+  // handler (without it, on kernels before 4.7).
+  ss.ss_flags = ss_autodisarm;
+  if (::mprotect(mem, page, PROT_NONE) != 0) {
     ::munmap(mem, page + signal_stack_bytes);
     return;
+  }
+  if (::sigaltstack(&ss, nullptr) != 0) {
+    ss.ss_flags = 0;
+    if (::sigaltstack(&ss, nullptr) != 0) {
+      ::munmap(mem, page + signal_stack_bytes);
+      return;
+    }
   }
   tls_signal_stack = mem;
 }
@@ -633,6 +733,8 @@ void crash_handler_after_fork() noexcept {
   g_owner.store(0, std::memory_order_relaxed);
   g_consumer_parked.store(false, std::memory_order_relaxed);
   g_consumer_failed.store(false, std::memory_order_relaxed);
+  g_alarm_users.store(0, std::memory_order_relaxed);
+  g_alarm_installed.store(false, std::memory_order_relaxed);
   try {
     auto* q = new thread_queue(crash_ring_bytes);
     q->thread_name.reserve(64);
@@ -681,11 +783,6 @@ bool install_crash_handler(const crash_options& options) {
   g_want_signal_stack.store(true, std::memory_order_release);
   prepare_signal_stack();
 
-  st->ours.sa_sigaction = on_fatal_signal;
-  sigemptyset(&st->ours.sa_mask);
-  // SA_NODEFER: a fault during the drain reaches the handler, which ends
-  // the step under way.
-  st->ours.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   for (const int sig : options.signals) {
     if (sig <= 0 || sig >= max_signal || st->handled[sig]) continue;
     if (!default_ends_process(sig)) {
@@ -701,7 +798,22 @@ bool install_crash_handler(const crash_options& options) {
     if ((prev.sa_flags & SA_SIGINFO) == 0 && prev.sa_handler == SIG_IGN) continue;
     st->previous[sig] = prev;
     st->handled[sig] = true;
-    ::sigaction(sig, &st->ours, nullptr);
+    struct sigaction& ours = st->ours[sig];
+    ours.sa_sigaction = on_fatal_signal;
+    sigemptyset(&ours.sa_mask);
+    // SA_NODEFER: a fault during the drain reaches the handler, which ends
+    // the step under way. A signal the application handles keeps what its
+    // handler asked for (SA_RESTART: interrupted system calls go on; the
+    // alternate stack only if it asked); jot's own run on the alternate
+    // stack, which a stack overflow needs.
+    ours.sa_flags = SA_SIGINFO | SA_NODEFER;
+    const bool may_fault = sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+    if (has_handler(prev) && !may_fault) {
+      ours.sa_flags |= prev.sa_flags & (SA_RESTART | SA_ONSTACK);
+    } else {
+      ours.sa_flags |= SA_ONSTACK | (prev.sa_flags & SA_RESTART);
+    }
+    ::sigaction(sig, &ours, nullptr);
   }
   if (options.terminate) st->previous_terminate = std::set_terminate(on_terminate);
   if (options.quick_exit) std::at_quick_exit(on_quick_exit);

@@ -212,24 +212,26 @@ TEST_F(crash_handler, a_signal_the_application_handles_goes_to_its_handler) {
 }
 
 TEST_F(crash_handler, exit_from_an_application_handler_that_interrupted_a_log_call) {
-  // The handler calls exit() while the main thread logs without pause: the
-  // signal mostly lands inside a log call, which jot's exit-time shutdown
-  // must not wait for. Three runs; each must exit, with its records.
+  // The handler calls exit() while the main thread logs without pause (in
+  // drop mode, so no call waits for room): the signal lands inside a log
+  // call nearly every time, and jot's exit-time shutdown must not wait for
+  // that call. Three runs; each must exit, with its records.
   for (int run = 0; run < 3; ++run) {
     const outcome o = run_child("exit_in_handler");
     ASSERT_FALSE(o.signalled) << "run " << run << ": killed by signal " << o.signal
                               << (o.signal == SIGALRM ? " (it hung at exit)" : "");
     EXPECT_EQ(o.exit_code, 7);
     expect_all_records(o);
-    long next = 0;
-    for (const std::string& line : jot::test::read_lines(o.dir + "/app.log")) {
+    // Drop mode: some records are dropped (and said so), none repeated.
+    long last = -1;
+    for (const std::string& line : jot::test::read_lines(o.dir + "/main.log")) {
       long i = -1;
       if (std::sscanf(line.c_str(), "INFO main %ld", &i) == 1) {
-        ASSERT_EQ(i, next) << "a record of the main thread lost or repeated";
-        ++next;
+        ASSERT_GT(i, last) << "a record of the main thread repeated or out of order";
+        last = i;
       }
     }
-    EXPECT_GT(next, 0);
+    EXPECT_GE(last, 0);
   }
 }
 
