@@ -212,10 +212,12 @@ TEST_F(crash_handler, a_signal_the_application_handles_goes_to_its_handler) {
 }
 
 TEST_F(crash_handler, exit_from_an_application_handler_that_interrupted_a_log_call) {
-  // The handler calls exit() while the main thread logs without pause (in
-  // drop mode, so no call waits for room): the signal lands inside a log
-  // call nearly every time, and jot's exit-time shutdown must not wait for
-  // that call. Three runs; each must exit, with its records.
+  // An application's SIGTERM handler calls exit() while the main thread
+  // logs without pause (in drop mode, so no call waits for room): the
+  // signal lands inside a log call nearly every time, and jot's exit-time
+  // shutdown must not wait for that call. (This child installs no crash
+  // handler: the exit hook alone.) Three runs; each must exit, with its
+  // records.
   for (int run = 0; run < 3; ++run) {
     const outcome o = run_child("exit_in_handler");
     ASSERT_FALSE(o.signalled) << "run " << run << ": killed by signal " << o.signal
