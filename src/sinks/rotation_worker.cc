@@ -124,9 +124,15 @@ bool rotation_worker::compress(std::uint64_t key) {
   const std::string path = naming_.path_of(key);
   const std::string tmp = path + ".gz.tmp";
   const std::string gz = path + ".gz";
-  if (::access(path.c_str(), F_OK) != 0 && ::access(gz.c_str(), F_OK) == 0) return true;
+  // Compressed already, or removed first (retention, after later
+  // rotations, reached it before this job): nothing to do, nothing wrong.
+  if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) return true;
   std::string what;
   if (const int err = gzip_file(path, tmp, gzip_level_, sync_, what); err != 0) {
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
+      ::unlink(tmp.c_str());  // removed while it was being read
+      return true;
+    }
     report_once(err, fmt::format("file {}: cannot compress ({} failed: {}); the file is kept "
                                  "as it is, and compressing it is tried again at the next start",
                                  path, what, error_text(err)));

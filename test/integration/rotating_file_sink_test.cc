@@ -184,6 +184,33 @@ TEST(rotating_file_sink, gzip_replaces_rotated_files_with_complete_copies) {
   EXPECT_EQ(all_lines(d, "app.log"), numbered(0, 3000));
 }
 
+TEST(rotating_file_sink, retention_and_gzip_together_report_nothing) {
+  // Rotations faster than compression: by the time the worker comes to a
+  // rotated file, retention may have removed it already. That is normal
+  // operation, not a failure to compress.
+  start_once();
+  const temp_dir d("rotate-gzip-retain");
+  const std::size_t reports_before = errors().snapshot().size();
+  auto& log = jot::make_logger(
+      "gzip_retain", {jot::rotating_file_sink(d / "app.log", {.max_bytes = 1024,
+                                                              .max_files = 2,
+                                                              .compress = jot::compression::gzip,
+                                                              .format = message_only()})});
+  for (int i = 0; i < 20000; ++i) JOT_INFO(log, "record {}", i);
+  jot::flush();
+  const auto settled = [&] {
+    const auto names = rotated_names(d, "app.log");
+    return names.size() <= 2 && std::all_of(names.begin(), names.end(), [](const std::string& n) {
+             return jot::test::ends_with(n, ".gz");
+           });
+  };
+  EXPECT_TRUE(jot::test::wait_until(settled));
+  const auto reports = errors().snapshot();
+  for (std::size_t i = reports_before; i < reports.size(); ++i) {
+    ADD_FAILURE() << "a report in normal operation: " << reports[i];
+  }
+}
+
 TEST(rotating_file_sink, start_finishes_or_undoes_what_a_crash_left) {
   start_once();
   const temp_dir d("rotate-crash");
