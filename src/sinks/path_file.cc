@@ -84,7 +84,9 @@ void path_file::follow_path() {
   if (::stat(path_.c_str(), &by_path) == 0 && by_path.st_dev == dev_ && by_path.st_ino == ino_) {
     return;
   }
-  report_error(fmt::format("file {}: removed or replaced (rotated?); opening it again", path_));
+  // Renamed or removed underneath (logrotate's `create`, say, before its
+  // postrotate SIGHUP arrives): later records go to a file at the path
+  // again. That is how rotation works, not a failure: no report.
   close();
   open();
 }

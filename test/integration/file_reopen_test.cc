@@ -43,7 +43,7 @@ void start_once() {
 std::size_t replaced_reports(const std::string& path) {
   std::size_t n = 0;
   for (const auto& m : errors().snapshot()) {
-    n += m.find(path + ": removed or replaced") != std::string::npos ? 1 : 0;
+    n += m.find(path) != std::string::npos ? 1 : 0;
   }
   return n;
 }
