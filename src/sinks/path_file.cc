@@ -40,10 +40,30 @@ void path_file::append(std::string_view line) {
     return;
   }
   if (out_.buffered() + line.size() > out_.capacity()) drain();
-  if (line.size() >= out_.capacity() && is_open() && out_.buffered() == 0) {
-    // Larger than the buffer: fd_writer writes it at once, to the file the
-    // drain above checked.
+  if (line.size() >= out_.capacity() && out_.buffered() == 0) {
+    // Larger than the buffer: fd_writer writes it at once. The same checks
+    // as for a buffer first (the drain above had nothing to write, so it
+    // made none): the path may name another file by now.
+    follow_path();
+    if (!is_open()) {
+      out_.append(line);  // kept until the file can be opened
+      return;
+    }
+    out_.append(line);
+    struct stat st {};
+    if (::fstat(out_.fd(), &st) == 0 && st.st_nlink == 0) {
+      report_error(
+          fmt::format("file {}: deleted while being written; writing {} bytes again to a new file",
+                      path_, line.size()));
+      close();
+      if (!open()) {
+        out_.append(line);
+        return;
+      }
+      out_.append(line);
+    }
     file_bytes_ += line.size();
+    return;
   }
   out_.append(line);
 }

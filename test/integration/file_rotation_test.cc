@@ -38,4 +38,26 @@ TEST(file_rotation, renamed_and_deleted_files_are_created_again) {
   for (const auto& m : errors.snapshot()) ADD_FAILURE() << "reported: " << m;
 }
 
+TEST(file_rotation, a_record_larger_than_the_buffer_follows_a_rename_too) {
+  // Written straight, without the buffer: it must still go to the file at
+  // the path, not to the renamed one.
+  const std::string path = jot::test::temp_path("rotate-large.log");
+  const std::string rotated = jot::test::temp_path("rotate-large.log.1");
+  auto& log = jot::make_logger(
+      "rotate_large", {jot::file_sink(path, {.format = jot::pattern_formatter("{message}")})});
+  JOT_INFO(log, "before rotation");
+  jot::flush();
+  ASSERT_EQ(std::rename(path.c_str(), rotated.c_str()), 0);
+  const std::string large(200 * 1024, 'x');
+  JOT_INFO(log, "{}", large);
+  jot::flush();
+  EXPECT_EQ(jot::test::read_lines(rotated), std::vector<std::string>{"before rotation"});
+  EXPECT_EQ(jot::test::read_lines(path), std::vector<std::string>{large});
+
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  JOT_INFO(log, "{}", large);
+  jot::flush();
+  EXPECT_EQ(jot::test::read_lines(path), std::vector<std::string>{large});
+}
+
 }  // namespace
