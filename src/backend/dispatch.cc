@@ -8,7 +8,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -52,30 +51,6 @@ const value backtrace_mark = make_backtrace_mark();
 pending_sinks& pending() noexcept {
   static immortal<pending_sinks> p;
   return p.get();
-}
-
-// How long a thread in delivery::sync mode spins for a sink's lock before
-// it sleeps on it. The lock is held for one record (a copy into the sink's
-// buffer), or for one write(2) of the buffer, by another such thread or by
-// the writer flushing: tens of microseconds at most. Sleeping instead costs
-// a wake-up, and when the thread's core has other work, the rest of that
-// work's time slice (milliseconds).
-constexpr std::int64_t lock_spin_ns = 50'000;
-
-// Takes `mu` if it is free or freed within lock_spin_ns; false otherwise
-// (the caller then waits for it as usual), and always on a single CPU
-// (the holder cannot run while this thread spins) and during the crash
-// handler's drain (sink_lock's bounded wait applies).
-bool lock_spinning(std::mutex& mu) noexcept {
-  static const bool several_cpus = std::thread::hardware_concurrency() > 1;
-  if (!several_cpus || emergency()) return false;
-  if (mu.try_lock()) return true;
-  const std::int64_t until = monotonic_ns() + lock_spin_ns;
-  for (unsigned i = 1;; ++i) {
-    cpu_relax();
-    if (mu.try_lock()) return true;
-    if (i % 32 == 0 && monotonic_ns() >= until) return false;
-  }
 }
 
 }  // namespace
@@ -219,12 +194,8 @@ void dispatcher::emit(const record_header& rec, std::int64_t time_ns, std::uint6
         ++lines_used_;  // only a whole line is shared with later sinks
         line = &slot.second;
       }
-      if (!writer_ && lock_spinning(c.mu)) {
-        const std::lock_guard<std::mutex> lk(c.mu, std::adopt_lock);
-        if (write_locked(*s, c, view, *line)) list(*s, c);
-        continue;
-      }
-      const sink_lock lk(c.mu, s.get());
+      // A thread in sync mode spins for the lock a little before it sleeps.
+      const sink_lock lk(c.mu, s.get(), !writer_);
       if (!lk.owns()) continue;
       if (write_locked(*s, c, view, *line)) list(*s, c);
     } catch (const std::exception& e) {

@@ -101,10 +101,6 @@ constinit thread_local void* tls_signal_stack = nullptr;  // the mapping, guard 
 
 long this_tid() noexcept { return ::syscall(SYS_gettid); }
 
-std::int64_t ns_of(std::chrono::milliseconds d) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
-}
-
 struct signal_text {
   int sig;
   std::string_view name;
@@ -173,6 +169,15 @@ bool default_ends_process(int sig) noexcept {
   }
 }
 
+// Calls the handler function of `a` (one of the application's).
+void run_action(const struct sigaction& a, int sig, siginfo_t* info, void* context) noexcept {
+  if ((a.sa_flags & SA_SIGINFO) != 0) {
+    a.sa_sigaction(sig, info, context);
+  } else {
+    a.sa_handler(sig);
+  }
+}
+
 // Runs the handler installed before jot's as the kernel would have: with
 // its mask (and the signal itself unless it asked for SA_NODEFER) blocked,
 // and a one-shot handler (SA_RESETHAND) reset to the default afterwards.
@@ -187,11 +192,7 @@ void call_previous(int sig, siginfo_t* info, void* context) noexcept {
     prev.sa_handler = SIG_DFL;
     prev.sa_flags &= ~(SA_SIGINFO | SA_RESETHAND);
   }
-  if ((called.sa_flags & SA_SIGINFO) != 0) {
-    called.sa_sigaction(sig, info, context);
-  } else {
-    called.sa_handler(sig);
-  }
+  run_action(called, sig, info, context);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
@@ -285,11 +286,7 @@ void on_step_timer(int sig, siginfo_t* info, void* context) {
     // crash's handling: to the application's handler, as before the crash.
     // (With the default action it would end the process, which the crash
     // under way does anyway.)
-    if ((g_old_alarm.sa_flags & SA_SIGINFO) != 0) {
-      g_old_alarm.sa_sigaction(sig, info, context);
-    } else {
-      g_old_alarm.sa_handler(sig);
-    }
+    run_action(g_old_alarm, sig, info, context);
   }
   errno = saved_errno;
 }

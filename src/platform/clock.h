@@ -1,6 +1,7 @@
 // Converting the front end's ticks into wall-clock time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include "jot/config.h"
@@ -64,5 +65,8 @@ wall_clock& the_wall_clock() noexcept;
 
 std::int64_t realtime_ns() noexcept;
 std::int64_t monotonic_ns() noexcept;
+
+// A duration in nanoseconds, as monotonic_ns() counts them.
+constexpr std::int64_t ns_of(std::chrono::nanoseconds d) noexcept { return d.count(); }
 
 }  // namespace jot::detail

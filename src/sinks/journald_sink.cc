@@ -29,9 +29,7 @@ namespace jot {
 
 namespace {
 
-std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
-}
+using detail::ns_of;
 
 // Larger entries go through a memfd: the journal refuses datagrams much
 // over 200 KiB whatever the socket buffers allow.

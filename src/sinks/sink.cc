@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -38,10 +40,6 @@ namespace jot::detail {
 raw_sink::raw_sink() { sink_control::of(*this).raw = this; }
 
 namespace {
-
-std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
-}
 
 // Calls a sink's flush() or sync() (`what` names it); what it throws is
 // reported, not passed on.
@@ -135,6 +133,29 @@ std::atomic<const void*> g_abandoned[max_abandoned];
 std::atomic<std::size_t> g_abandoned_count{0};
 constexpr auto emergency_lock_wait = std::chrono::milliseconds(100);
 
+// How long a thread in delivery::sync mode spins for a sink's lock before
+// it sleeps on it. The lock is held for one record (a copy into the sink's
+// buffer), or for one write(2) of the buffer, by another such thread or by
+// the writer flushing: tens of microseconds at most. Sleeping instead costs
+// a wake-up, and when the thread's core has other work, the rest of that
+// work's time slice (milliseconds).
+constexpr std::int64_t lock_spin_ns = 50'000;
+
+// Takes `mu` if it is free or freed within lock_spin_ns; false otherwise
+// (the caller then waits for it as usual), and always on a single CPU (the
+// holder cannot run while this thread spins).
+bool lock_spinning(std::mutex& mu) noexcept {
+  static const bool several_cpus = std::thread::hardware_concurrency() > 1;
+  if (!several_cpus) return false;
+  if (mu.try_lock()) return true;
+  const std::int64_t until = monotonic_ns() + lock_spin_ns;
+  for (unsigned i = 1;; ++i) {
+    cpu_relax();
+    if (mu.try_lock()) return true;
+    if (i % 32 == 0 && monotonic_ns() >= until) return false;
+  }
+}
+
 bool abandoned(const void* owner) noexcept {
   const std::size_t n = std::min(g_abandoned_count.load(std::memory_order_acquire), max_abandoned);
   for (std::size_t i = 0; i < n; ++i) {
@@ -151,9 +172,9 @@ void forget_abandoned_sinks() noexcept {
   g_abandoned_count.store(0, std::memory_order_release);
 }
 
-sink_lock::sink_lock(std::mutex& mu, const void* owner) noexcept : mu_(mu) {
+sink_lock::sink_lock(std::mutex& mu, const void* owner, bool spin) noexcept : mu_(mu) {
   if (!emergency()) {
-    mu_.lock();
+    if (!spin || !lock_spinning(mu_)) mu_.lock();
     owns_ = true;
     return;
   }

@@ -51,7 +51,9 @@ void forget_abandoned_sinks() noexcept;
 // process is ending), so later records do not wait for it again.
 class sink_lock {
  public:
-  sink_lock(std::mutex& mu, const void* owner) noexcept;
+  // `spin` (a thread in delivery::sync mode): a lock held by another
+  // thread is spun for, up to lock_spin_ns, before the thread sleeps on it.
+  sink_lock(std::mutex& mu, const void* owner, bool spin = false) noexcept;
   ~sink_lock();
   sink_lock(const sink_lock&) = delete;
   sink_lock& operator=(const sink_lock&) = delete;

@@ -22,13 +22,11 @@ namespace jot {
 
 namespace {
 
+using detail::ns_of;
+
 // write() sends once this much waits (or a quarter of the buffer, if less),
 // so that a busy writer does not wait for a flush tick to send.
 constexpr std::size_t send_batch = std::size_t{64} << 10;
-
-std::int64_t ns_of(std::chrono::milliseconds ms) noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(ms).count();
-}
 
 std::string local_hostname() {
   char buf[256] = {};
